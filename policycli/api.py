@@ -1,0 +1,33 @@
+"""The library entry points the command line is a thin layer over."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import readers
+from .commitments import build_records
+from .packs import Packs, default_packs
+from .quantities import find_mentions
+from .record import Record
+from .segment import segment
+
+
+def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[Record]:
+    """Every quantified mention in ``text`` as a record; offsets index ``text``."""
+    packs = packs or default_packs()
+    records: list[Record] = []
+    for sentence in segment(text, packs):
+        mentions = find_mentions(sentence, packs)
+        if mentions:
+            records.extend(build_records(sentence, mentions, packs, doc))
+    return records
+
+
+def extract_file(
+    path: str | Path,
+    packs: Packs | None = None,
+    *,
+    max_bytes: int = readers.DEFAULT_MAX_BYTES,
+) -> list[Record]:
+    """Read ``path`` with the reader its content calls for, then extract."""
+    source = readers.read(path, max_bytes=max_bytes)
+    return extract_text(source.text, doc=str(path), packs=packs)
