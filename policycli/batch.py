@@ -1,0 +1,380 @@
+"""Batch runs: expand the inputs, extract each file (in worker processes when
+asked), keep the store up to date, and hand results back in input order.
+
+The command line's ``extract`` is a thin layer over ``expand`` and ``run``;
+library users get the same skipping, storing and ordering by calling them.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import BinaryIO
+
+from . import readers
+from .record import Record, SourceInfo
+
+FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
+STDIN = "-"
+
+
+def supported_suffixes() -> frozenset[str]:
+    """The suffixes a folder walk picks up: the readers' list when they publish one."""
+    published = getattr(readers, "supported_suffixes", None)
+    return frozenset(published()) if published else FALLBACK_SUFFIXES
+
+
+def _has_magic(arg: str) -> bool:
+    return any(char in arg for char in "*?[")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+@dataclass(slots=True)
+class Inputs:
+    """The expanded inputs of a run.
+
+    ``paths`` are files to process, sorted and de-duplicated; ``folders`` and
+    ``patterns`` are the walked directories and expanded globs, the places
+    where a stored document whose file has gone is marked ``missing``;
+    ``unmatched`` are the arguments that yielded no file.
+    """
+
+    paths: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+    def covers(self, path: str) -> bool:
+        """True when ``path`` lies in a walked folder or matches an expanded glob."""
+        absolute = os.path.abspath(path)
+        if any(absolute.startswith(os.path.join(os.path.abspath(folder), "")) for folder in self.folders):
+            return True
+        return any(fnmatchcase(os.path.normpath(path), pattern) for pattern in self.patterns)
+
+
+def _walk(folder: str, suffixes: frozenset[str]) -> list[str]:
+    """Supported files under ``folder``, skipping hidden files and directories."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes:
+                found.append(os.path.normpath(os.path.join(root, name)))
+    return found
+
+
+def expand(args: Iterable[str], suffixes: frozenset[str] | None = None) -> Inputs:
+    """Turn command-line arguments into the sorted, de-duplicated list of inputs.
+
+    A folder is walked recursively for ``suffixes``; a glob is expanded (``**``
+    included) and any folder it matches is walked; any other argument is taken
+    as a file whatever its suffix, even if it does not exist (it then fails
+    with a one-line error like any unreadable file). ``-`` stands for stdin.
+    """
+    suffixes = supported_suffixes() if suffixes is None else suffixes
+    inputs = Inputs()
+    chosen: set[str] = set()
+    for arg in args:
+        if arg == STDIN:
+            chosen.add(STDIN)
+            continue
+        if os.path.isdir(arg):
+            inputs.folders.append(os.path.normpath(arg))
+            found = _walk(arg, suffixes)
+        elif os.path.exists(arg) or not _has_magic(arg):
+            found = [os.path.normpath(arg)]
+        else:
+            inputs.patterns.append(os.path.normpath(arg))
+            found = []
+            for match in glob.glob(arg, recursive=True):
+                if os.path.isdir(match):
+                    inputs.folders.append(os.path.normpath(match))
+                    found.extend(_walk(match, suffixes))
+                else:
+                    found.append(os.path.normpath(match))
+        if not found:
+            inputs.unmatched.append(arg)
+        chosen.update(found)
+    inputs.paths = sorted(chosen)
+    return inputs
+
+
+@dataclass(slots=True)
+class DocResult:
+    """The outcome for one input: ``ok`` with its records, ``skipped`` (unchanged
+    since the store last saw it) or ``failed`` with a one-line ``error``."""
+
+    path: str
+    status: str
+    records: list[Record] = field(default_factory=list)
+    chars: int = 0
+    error: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+
+    def source_info(self) -> SourceInfo:
+        """The summary an exporter lists for this input."""
+        return SourceInfo(self.path, self.chars, len(self.records), self.error, self.status)
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts for the closing line; processed + skipped + failed == files."""
+
+    files: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    records: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, result: DocResult) -> None:
+        self.files += 1
+        if result.status == "ok":
+            self.processed += 1
+            self.records += len(result.records)
+        elif result.status == "skipped":
+            self.skipped += 1
+        else:
+            self.failed += 1
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.started
+        return (
+            f"{self.files} files: {self.processed} processed, {self.skipped} skipped, "
+            f"{self.failed} failed; {self.records} records in {elapsed:.1f} s"
+        )
+
+
+def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> DocResult:
+    """Read and extract one file; any error becomes a failed result, never an exception."""
+    from .api import extract_text
+
+    try:
+        if data is None:
+            source = readers.read(path, max_bytes=max_bytes)
+        elif len(data) > max_bytes:
+            raise readers.ReadError(path, f"larger than {max_bytes} bytes")
+        else:
+            source = readers.read_bytes(data, path)
+        records = extract_text(source.text, doc=path, packs=packs)
+    except readers.ReadError as exc:
+        return DocResult(path, "failed", error=_one_line(str(exc)))
+    except Exception as exc:  # one file's bug must not stop the batch
+        return DocResult(path, "failed", error=_one_line(f"{path}: {type(exc).__name__}: {exc}"))
+    return DocResult(path, "ok", records=list(records), chars=len(source.text))
+
+
+_worker_packs = None
+
+
+def _init_worker(pack_paths: tuple[str, ...]) -> None:
+    """Load the packs once per worker; Ctrl-C is the parent's to handle."""
+    global _worker_packs
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .packs import load_packs
+
+    _worker_packs = load_packs(extra=pack_paths)
+
+
+def _work(path: str, max_bytes: int) -> DocResult:
+    return _extract(path, max_bytes, _worker_packs)
+
+
+def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
+    """SHA-256 and size of a regular file within ``max_bytes``; ``None`` when it
+    cannot be hashed (the reader then reports why)."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes or not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest(), size
+    except OSError:
+        return None
+
+
+@dataclass(slots=True)
+class _Pending:
+    path: str
+    future: Future
+    sha256: str | None
+    size: int | None
+
+
+def run(
+    inputs: Inputs | Sequence[str],
+    *,
+    packs=None,
+    pack_paths: Sequence[str] = (),
+    jobs: int | None = None,
+    max_bytes: int = readers.DEFAULT_MAX_BYTES,
+    store=None,
+    force: bool = False,
+    stdin: BinaryIO | None = None,
+) -> Iterator[DocResult]:
+    """Process every input and yield one ``DocResult`` each, in input order.
+
+    ``jobs`` worker processes (default: the CPU count) extract files, each
+    loading ``pack_paths`` once; with one job or one file everything runs here
+    using ``packs``. With a ``store`` (``policycli.store.Store``), files whose
+    content hash is unchanged are skipped unless ``force``, each processed
+    file is committed as a whole as soon as its result is yielded in order,
+    and stored documents whose files have gone from the inputs' folders are
+    marked ``missing``. At most a few results per worker are held at once.
+    """
+    if not isinstance(inputs, Inputs):
+        inputs = Inputs(paths=list(inputs))
+    paths = inputs.paths
+    if store is not None and STDIN in paths:
+        raise ValueError("stdin ('-') cannot be recorded in a store")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    workers = min(jobs, len(paths))
+    known = store.known() if store is not None else {}
+    if store is not None:
+        present = set(paths)
+        store.mark_missing(
+            path for path in known
+            if path not in present and inputs.covers(path) and not os.path.exists(path)
+        )
+
+    local_packs = packs
+
+    def in_process(path: str, data: bytes | None = None) -> DocResult:
+        nonlocal local_packs
+        if local_packs is None:
+            from .packs import load_packs
+
+            local_packs = load_packs(extra=tuple(pack_paths))
+        return _extract(path, max_bytes, local_packs, data)
+
+    pool: ProcessPoolExecutor | None = None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(tuple(pack_paths),),
+        )
+
+    def finish(result: DocResult, sha256: str | None, size: int | None) -> DocResult:
+        result.sha256, result.size = sha256, size
+        if store is not None and result.status != "skipped":
+            store.save(
+                result.path, status=result.status, records=result.records, sha256=sha256,
+                size=size, chars=result.chars, error=result.error,
+            )
+        return result
+
+    def check(path: str) -> tuple[str | None, int | None, DocResult | None]:
+        """Hash ``path`` for the store and decide whether it can be skipped."""
+        if store is None or (fingerprinted := fingerprint(path, max_bytes)) is None:
+            return None, None, None
+        sha256, size = fingerprinted
+        seen = known.get(path)
+        if force or seen is None or seen.sha256 != sha256 or seen.status not in ("ok", "missing"):
+            return sha256, size, None
+        if seen.status == "missing":
+            store.mark_present(path)
+        return sha256, size, DocResult(path, "skipped", sha256=sha256, size=size)
+
+    def resolve(item: DocResult | _Pending) -> DocResult:
+        nonlocal pool
+        if isinstance(item, DocResult):
+            return item
+        try:
+            result = item.future.result()
+        except BrokenProcessPool:
+            result = DocResult(item.path, "failed", error=f"{item.path}: worker process stopped unexpectedly")
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = new_pool()
+            for waiting in window:
+                if isinstance(waiting, _Pending) and not (
+                    waiting.future.done() and waiting.future.exception() is None
+                ):
+                    waiting.future = pool.submit(_work, waiting.path, max_bytes)
+        return finish(result, item.sha256, item.size)
+
+    window: deque[DocResult | _Pending] = deque()
+    limit = max(2, workers * 4)
+    try:
+        for path in paths:
+            if path == STDIN:
+                window.append(in_process(STDIN, stdin.read() if stdin is not None else b""))
+                continue
+            sha256, size, skipped = check(path)
+            if skipped is not None:
+                window.append(skipped)
+            elif workers > 1:
+                pool = pool or new_pool()
+                window.append(_Pending(path, pool.submit(_work, path, max_bytes), sha256, size))
+            else:
+                window.append(finish(in_process(path), sha256, size))
+            while window and (
+                len(window) >= limit
+                or isinstance(window[0], DocResult)
+                or window[0].future.done()
+            ):
+                yield resolve(window.popleft())
+        while window:
+            yield resolve(window.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class ProgressBar:
+    """A rich progress bar (files, records, rate, time left) for a terminal's stderr.
+
+    ``console`` is a ``rich.console.Console`` writing to stderr; ``note`` prints
+    a line above the bar so failures do not tear it.
+    """
+
+    def __init__(self, total: int, console):
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files, {task.fields[records]} records"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("extract", total=total, records=0, rate="")
+        self._records = 0
+        self._started = time.monotonic()
+
+    def __enter__(self) -> "ProgressBar":
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._progress.stop()
+
+    def advance(self, result: DocResult) -> None:
+        self._records += len(result.records)
+        done = self._progress.tasks[0].completed + 1
+        rate = done / max(time.monotonic() - self._started, 1e-6)
+        self._progress.update(self._task, advance=1, records=self._records, rate=f"{rate:.1f} files/s")
+
+    def note(self, line: str) -> None:
+        self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)

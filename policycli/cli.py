@@ -1,0 +1,313 @@
+"""The ``policycli`` command line: a thin typer layer over batch, store, export and evaluate.
+
+Records go to stdout, everything else (progress, warnings, failures, the
+closing summary) to stderr. Exit codes: 0 all inputs processed, 1 some
+failed, 2 usage error, 75 store locked by another run.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import readers
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="policycli",
+    help="Extract quantified commitments from Chinese policy documents as traceable records.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+KIND_HELP = "Keep only these kinds, comma-separated: target, plan, fact."
+UNIT_KIND_HELP = "Keep only these unit kinds, comma-separated: currency, area, percent, count, ..."
+SUBJECT_HELP = "Keep only records whose subject contains this text."
+FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+
+
+def _say(line: str) -> None:
+    """One line on stderr."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _usage_error(message: str) -> typer.Exit:
+    _say(f"policycli: error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _choose_format(fmt: str | None, output: Path | None) -> str:
+    """The output format: ``--format``, else ``-o``'s suffix, else by what stdout is."""
+    from .export import FORMATS, format_from_path
+
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise _usage_error(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        return fmt
+    if output is not None:
+        guessed = format_from_path(output)
+        if guessed is None:
+            raise _usage_error(f"-o {output}: cannot tell the format from the suffix; add --format")
+        return guessed
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _record_filter(kind: str | None, unit_kind: str | None, subject: str | None):
+    from .filters import FilterError, RecordFilter
+
+    try:
+        return RecordFilter.from_options(kind, unit_kind, subject)
+    except FilterError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe has gone, send further output (and the final
+    flush at exit) to /dev/null so Python prints no BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test runner's buffer): nothing to flush later
+    finally:
+        os.close(devnull)
+
+
+def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
+    """Write with the exporters; False when stdout's reader went away mid-way."""
+    from .export import write_records
+
+    try:
+        write_records(records, fmt, output, sources=sources, bom=bom)
+        if output is None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return False
+    return True
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli extract report.txt\n\n"
+             "    policycli extract docs/ 'more/*.html' -o commitments.xlsx --kind target\n\n"
+             "    cat notice.txt | policycli extract - --format json\n\n"
+             "    policycli extract /data/policies --db /data/policies.sqlite -o /data/new.jsonl --quiet")
+def extract(
+    inputs: list[str] = typer.Argument(..., metavar="FILE_OR_DIR_OR_GLOB...",
+                                       help="Files, folders (walked recursively) or quoted globs; - reads stdin."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
+    unit_kind: Optional[str] = typer.Option(None, "--unit-kind", help=UNIT_KIND_HELP),
+    subject: Optional[str] = typer.Option(None, "--subject", help=SUBJECT_HELP),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes. Default: the CPU count."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite store: skip unchanged files, keep every record."),
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML); repeatable."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse files larger than this."),
+    force: bool = typer.Option(False, "--force", help="With --db, re-extract unchanged files too."),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+) -> None:
+    """Extract records from documents and write them to stdout or -o.
+
+    With --db, files whose content is unchanged since the last run are skipped
+    and their records are not written again (use `policycli export` for all of them).
+    """
+    from . import batch
+    from .packs import PackError, load_packs
+    from .store import Store, StoreError, StoreLocked
+
+    fmt = _choose_format(fmt, output)
+    keep = _record_filter(kind, unit_kind, subject)
+    pack_paths = tuple(str(path) for path in pack)
+    try:
+        packs = load_packs(extra=pack_paths)
+    except PackError as exc:
+        raise _usage_error(str(exc)) from None
+
+    found = batch.expand(inputs)
+    if not found.paths:
+        raise _usage_error(f"no input files in {' '.join(inputs)}")
+    if db is not None and batch.STDIN in found.paths:
+        raise _usage_error("--db records files by path; stdin (-) cannot be stored")
+    if not quiet:
+        for arg in found.unmatched:
+            _say(f"policycli: warning: {arg}: no input files")
+
+    try:
+        store = Store(db) if db is not None else None
+    except StoreLocked as exc:
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_LOCKED) from None
+    except StoreError as exc:
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+
+    summary = batch.Summary()
+    sources = []
+    show_progress = not quiet and sys.stderr.isatty()
+    progress = None
+    if show_progress:
+        from rich.console import Console
+
+        progress = batch.ProgressBar(len(found.paths), Console(stderr=True))
+    note = progress.note if progress is not None else _say
+    results = batch.run(found, packs=packs, pack_paths=pack_paths, jobs=jobs, max_bytes=max_bytes,
+                        store=store, force=force, stdin=sys.stdin.buffer)
+
+    def records():
+        for result in results:
+            summary.add(result)
+            sources.append(result.source_info())
+            if progress is not None:
+                progress.advance(result)
+            if result.error:
+                note(result.error)
+            yield from filter(keep, result.records)
+
+    stream = records()
+    try:
+        if progress is not None:
+            progress.__enter__()
+        complete = _write(stream, fmt, output, sources, bom=not no_bom)
+        if not complete and store is not None:
+            for _ in stream:  # the reader has gone, but the store still gets every document
+                pass
+    except KeyboardInterrupt:
+        _say("policycli: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        stream.close()
+        results.close()
+        if progress is not None:
+            progress.__exit__(None, None, None)
+        if store is not None:
+            store.close()
+    if summary.failed or not quiet:
+        _say(summary.line())
+    raise typer.Exit(EXIT_FAILED if summary.failed else 0)
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli export --db policies.sqlite -o all.xlsx\n\n"
+             "    policycli export --db policies.sqlite -o targets.csv --kind target --since 2026-01-01")
+def export(
+    db: Path = typer.Option(..., "--db", help="The SQLite store written by `extract --db`."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    since: Optional[str] = typer.Option(None, "--since",
+                                        help="Only documents processed at or after this ISO date or time (UTC)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
+    unit_kind: Optional[str] = typer.Option(None, "--unit-kind", help=UNIT_KIND_HELP),
+    subject: Optional[str] = typer.Option(None, "--subject", help=SUBJECT_HELP),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+) -> None:
+    """Write the records kept in a store, with the same formats and filters as extract."""
+    from .store import Store, StoreError, normalise_since
+
+    fmt = _choose_format(fmt, output)
+    keep = _record_filter(kind, unit_kind, subject)
+    if since is not None:
+        try:
+            since = normalise_since(since)
+        except ValueError as exc:
+            raise _usage_error(str(exc)) from None
+    try:
+        store = Store(db, readonly=True)
+    except StoreError as exc:
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    with store:
+        sources = store.sources(since)
+        _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom)
+
+
+@app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")
+def eval_(
+    gold: Path = typer.Argument(..., help="Gold records, JSON Lines."),
+    pred: Path = typer.Argument(..., help="Predicted records, JSON Lines (as `extract` writes them)."),
+    show: bool = typer.Option(False, "--show", help="Also list the misses and false finds."),
+) -> None:
+    """Score predicted records against gold ones: precision, recall, F1 and field accuracy."""
+    from .evaluate import format_report, load_jsonl, score
+
+    loaded = []
+    for path in (gold, pred):
+        try:
+            loaded.append(load_jsonl(path))
+        except OSError as exc:
+            _say(f"{path}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_FAILED) from None
+        except ValueError as exc:
+            _say(f"{path}: {' '.join(str(exc).split())}")
+            raise typer.Exit(EXIT_FAILED) from None
+    typer.echo(format_report(score(*loaded), show=show))
+
+
+@app.command("packs", epilog="Example:\n\n    policycli packs --pack my-units.toml")
+def packs_(
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML) to check; repeatable."),
+) -> None:
+    """List the pattern packs in use (name, path, entries) and check that they load."""
+    from .packs import PackError, load_packs
+
+    try:
+        loaded = load_packs(extra=tuple(str(path) for path in pack))
+    except PackError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
+    rows = [(str(f.name), str(f.path), str(f.entries)) for f in loaded.files]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("name", "path", "entries")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    else:
+        for row in rows:
+            typer.echo("\t".join(row))
+
+
+@app.command("text", epilog="Example:\n\n    policycli text notice.html > notice.txt")
+def text_(
+    file: str = typer.Argument(..., metavar="FILE", help="A document; - reads stdin."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse files larger than this."),
+) -> None:
+    """Print the decoded text that record offsets index, exactly (no newline added)."""
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read()
+            if len(data) > max_bytes:
+                raise readers.ReadError("-", f"larger than {max_bytes} bytes")
+            source = readers.read_bytes(data, "-")
+        else:
+            source = readers.read(file, max_bytes=max_bytes)
+    except readers.ReadError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
+    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(source.text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,254 @@
+"""The SQLite store: which documents were processed, with what content, and their records.
+
+One transaction per document (delete its old records, insert the new ones,
+update its row), so a run killed at any moment leaves whole documents only and
+the next run picks up where it stopped. A lock file beside the database keeps
+two writers apart. The schema is documented in ``docs/store.md``.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .record import FIELD_NAMES, Record, SourceInfo
+
+# value and value_max carry no declared type, so SQLite keeps ints as ints and
+# floats as floats: an export then prints them exactly as a fresh extract does.
+_COLUMN_TYPES = {
+    "doc": "TEXT NOT NULL",
+    "start": "INTEGER NOT NULL",
+    "end": "INTEGER NOT NULL",
+    "text": "TEXT NOT NULL",
+    "value": "",
+    "value_max": "",
+    "unit": "TEXT",
+    "unit_kind": "TEXT",
+    "comparator": "TEXT",
+    "kind": "TEXT",
+    "sentence": "TEXT",
+}
+
+SCHEMA = """\
+CREATE TABLE IF NOT EXISTS documents (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    sha256       TEXT,
+    size         INTEGER,
+    chars        INTEGER,
+    processed_at TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'missing')),
+    error        TEXT,
+    records      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS records (
+    id           INTEGER PRIMARY KEY,
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+""" + ",\n".join(
+    f'    "{name}" {_COLUMN_TYPES.get(name, "TEXT")}'.rstrip() for name in FIELD_NAMES
+) + """
+);
+CREATE INDEX IF NOT EXISTS records_document ON records(document_id);
+"""
+
+_INSERT = "INSERT INTO records (document_id, {}) VALUES (?, {})".format(
+    ", ".join(f'"{name}"' for name in FIELD_NAMES), ", ".join("?" for _ in FIELD_NAMES)
+)
+_SELECT = ", ".join(f'r."{name}"' for name in FIELD_NAMES)
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; ``str()`` is one line."""
+
+
+class StoreLocked(StoreError):
+    """Another run holds the store's lock file."""
+
+
+def lock_path(db: str | os.PathLike) -> Path:
+    """The lock file beside ``db`` that a writing run holds for its whole length."""
+    db = Path(db)
+    return db.with_name(db.name + ".lock")
+
+
+def utc_now() -> str:
+    """The current time as ISO-8601 UTC with a ``Z``, so text order is time order."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalise_since(value: str) -> str:
+    """An ISO date or date-time as the store's UTC text form; naive values count as UTC.
+
+    Raises ``ValueError`` with a one-line message for anything else.
+    """
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--since: not an ISO date or date-time: {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the store remembers of one document: enough to decide whether to skip it."""
+
+    sha256: str | None
+    status: str
+
+
+class Store:
+    """A policycli SQLite database, opened for writing (locked) or for reading.
+
+    Use as a context manager. ``readonly=True`` takes no lock and never
+    creates the file, so ``export`` can run beside a writing ``extract``.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self._lock_fd: int | None = None
+        if readonly:
+            if not self.path.is_file():
+                raise StoreError(f"{self.path}: no such store")
+            self._db = self._connect(f"file:{self.path}?mode=ro", uri=True)
+        else:
+            self._lock()
+            try:
+                self._db = self._connect(str(self.path))
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+            except BaseException:
+                self._unlock()
+                raise
+        self._db.execute("PRAGMA foreign_keys=ON")
+
+    def _connect(self, target: str, uri: bool = False) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(target, uri=uri, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+
+    def _lock(self) -> None:
+        lock = lock_path(self.path)
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{lock}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLocked(
+                f"{self.path}: store is in use by another run (lock {lock} is held); try again later"
+            ) from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def close(self) -> None:
+        """Close the database and release the lock."""
+        self._db.close()
+        self._unlock()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def known(self) -> dict[str, Known]:
+        """Every stored document path with its hash and status."""
+        rows = self._db.execute("SELECT path, sha256, status FROM documents")
+        return {path: Known(sha, status) for path, sha, status in rows}
+
+    def save(
+        self,
+        path: str,
+        *,
+        status: str,
+        records: Iterable[Record] = (),
+        sha256: str | None = None,
+        size: int | None = None,
+        chars: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Replace one document's row and records in a single transaction.
+
+        A failed document keeps no records: what it held belonged to content
+        that is no longer there, and the next run tries it again.
+        """
+        rows = [tuple(getattr(record, name) for name in FIELD_NAMES) for record in records]
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "INSERT INTO documents (path, sha256, size, chars, processed_at, status, error, records)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, size=excluded.size,"
+                " chars=excluded.chars, processed_at=excluded.processed_at, status=excluded.status,"
+                " error=excluded.error, records=excluded.records",
+                (path, sha256, size, chars, utc_now(), status, error, len(rows)),
+            )
+            (doc_id,) = db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+            db.execute("DELETE FROM records WHERE document_id = ?", (doc_id,))
+            db.executemany(_INSERT, [(doc_id, *row) for row in rows])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def mark_present(self, path: str) -> None:
+        """A document seen again unchanged after being marked missing is ``ok`` once more."""
+        self._db.execute("UPDATE documents SET status = 'ok' WHERE path = ? AND status = 'missing'", (path,))
+
+    def mark_missing(self, paths: Iterable[str]) -> int:
+        """Mark documents whose files are gone as ``missing``, keeping their records."""
+        paths = list(paths)
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = db.executemany(
+                "UPDATE documents SET status = 'missing' WHERE path = ? AND status != 'missing'",
+                [(path,) for path in paths],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return cursor.rowcount
+
+    def _where(self, since: str | None) -> tuple[str, tuple]:
+        if since is None:
+            return "", ()
+        return " WHERE d.processed_at >= ?", (normalise_since(since),)
+
+    def records(self, since: str | None = None) -> Iterator[Record]:
+        """Stored records in document path order then text order, optionally only
+        those of documents processed at or after ``since``."""
+        where, args = self._where(since)
+        cursor = self._db.execute(
+            f"SELECT {_SELECT} FROM records r JOIN documents d ON d.id = r.document_id{where}"
+            " ORDER BY d.path, r.\"start\", r.\"end\", r.id",
+            args,
+        )
+        for row in cursor:
+            yield Record(*row)
+
+    def sources(self, since: str | None = None) -> list[SourceInfo]:
+        """One ``SourceInfo`` per stored document, in path order."""
+        where, args = self._where(since)
+        rows = self._db.execute(
+            f"SELECT d.path, d.chars, d.records, d.error, d.status FROM documents d{where} ORDER BY d.path",
+            args,
+        )
+        return [SourceInfo(path, chars or 0, records, error, status) for path, chars, records, error, status in rows]
