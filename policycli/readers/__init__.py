@@ -1,40 +1,88 @@
-"""Readers turn a file's bytes into the text that record offsets index."""
+"""Readers turn a file's bytes into the text that record offsets index.
+
+``read`` and ``read_bytes`` choose the reader by content first (see
+``sniff``): plain text, HTML, DOCX or PDF. Every failure is a ``ReadError``
+whose message is one line naming the file and the problem.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import os
+import stat
+from pathlib import Path, PurePath
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+from .docx import read_docx
+from .html import read_html
+from .pdf import read_pdf
+from .sniff import DOCX, HTML, OLE, PDF, SUFFIX_FORMATS, ZIP, sniff
+from .source import DEFAULT_MAX_BYTES, ReadError, Source
+from .text import read_text
 
+__all__ = [
+    "DEFAULT_MAX_BYTES", "ReadError", "Source", "read", "read_bytes", "supported_suffixes",
+]
 
-class ReadError(Exception):
-    """A file that cannot be read as a document; ``str()`` is a one-line message."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-@dataclass(slots=True)
-class Source:
-    path: str
-    text: str
-    format: str
-    encoding: str | None = None
+READERS = {PDF: read_pdf, DOCX: read_docx, HTML: read_html}
+MB = 1024 * 1024
 
 
-def read_bytes(data: bytes, name: str = "-") -> Source:
-    try:
-        return Source(name, data.decode("utf-8-sig"), "text", "utf-8")
-    except UnicodeDecodeError as exc:
-        raise ReadError(name, f"not UTF-8 text ({exc.reason})") from None
+def supported_suffixes() -> frozenset[str]:
+    """File name suffixes (lower case, with the dot) a folder walk should pick up."""
+    return frozenset(SUFFIX_FORMATS)
+
+
+def _size(n: int) -> str:
+    """A byte count for messages: 60.2 MB, 512 KB, 900 bytes."""
+    if n >= MB:
+        return f"{n / MB:.1f}".removesuffix(".0") + " MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f}".removesuffix(".0") + " KB"
+    return f"{n} bytes"
+
+
+def _too_big(name: str, size: int | None, max_bytes: int) -> ReadError:
+    limit = _size(max_bytes)
+    if size is None:
+        return ReadError(name, f"input is over the {limit} limit (--max-bytes)")
+    shown = _size(size)
+    if shown == limit:
+        shown, limit = f"{size} bytes", f"{max_bytes} bytes"
+    what = "input" if name == "-" else "file"
+    return ReadError(name, f"{what} is {shown}, over the {limit} limit (--max-bytes)")
+
+
+def read_bytes(data: bytes, name: str = "-", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read a document held in memory; ``name`` labels it and its suffix is a hint."""
+    if len(data) > max_bytes:
+        raise _too_big(name, len(data), max_bytes)
+    kind = sniff(data, PurePath(name).suffix if name != "-" else "")
+    if kind == ZIP:
+        raise ReadError(name, "not a text document (a zip archive that is not a .docx)")
+    if kind == OLE:
+        raise ReadError(name, "not a supported document (a legacy .doc/.xls file or an encrypted Office file; save it as .docx)")
+    return READERS.get(kind, read_text)(data, name)
 
 
 def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read the document at ``path``, refusing files over ``max_bytes`` before reading them."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadError(name, "is a directory")
+        if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+            raise _too_big(name, info.st_size, max_bytes)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ReadError(name, "no such file") from None
+    except NotADirectoryError:
+        raise ReadError(name, "no such file (a part of the path is not a directory)") from None
+    except IsADirectoryError:
+        raise ReadError(name, "is a directory") from None
+    except PermissionError:
+        raise ReadError(name, "permission denied") from None
     except OSError as exc:
         raise ReadError(name, exc.strerror or str(exc)) from None
-    return read_bytes(data, name)
+    if len(data) > max_bytes:
+        raise _too_big(name, None, max_bytes)
+    return read_bytes(data, name, max_bytes=max_bytes)
