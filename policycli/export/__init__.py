@@ -1,0 +1,88 @@
+"""Exporters: write records as a terminal table, JSON, JSON Lines, CSV or XLSX.
+
+``write_records`` is the one entry point. Records may come from a generator
+and are consumed once; every format except the terminal table streams them.
+A destination path is written through a temporary file that replaces it only
+on success.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO
+
+from ..record import Record, SourceInfo
+from .atomic import atomic_path
+from .csv_out import write_csv
+from .json_array import write_json
+from .jsonl import write_jsonl
+from .table import write_table
+from .xlsx import write_xlsx
+
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
+
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
+
+__all__ = ["FORMATS", "format_from_path", "write_records"]
+
+
+def format_from_path(path: str | os.PathLike) -> str | None:
+    """The format a file name asks for by its suffix, or None when it names none."""
+    return _SUFFIXES.get(Path(path).suffix.lower())
+
+
+def write_records(
+    records: Iterable[Record],
+    fmt: str,
+    dest: str | os.PathLike | None = None,
+    *,
+    sources: Sequence[SourceInfo] = (),
+    bom: bool = True,
+    stream: IO | None = None,
+    width: int | None = None,
+) -> int:
+    """Write ``records`` in format ``fmt`` to ``dest`` (a path) or ``stream``; returns the count.
+
+    ``sources`` is read only after ``records`` is exhausted, so a batch may fill
+    it while the records are produced. ``bom`` applies to CSV, ``width`` to the
+    table. Without ``dest``, output goes to ``stream`` (default standard output).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        return _write_xlsx(records, dest, stream, sources)
+    if dest is None:
+        return _write_text(records, fmt, stream or sys.stdout, sources, bom, width, color=None)
+    with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        return _write_text(records, fmt, out, sources, bom, width or 120, color=False)
+
+
+def _write_text(records, fmt, out, sources, bom, width, color) -> int:
+    if fmt == "jsonl":
+        return write_jsonl(records, out)
+    if fmt == "json":
+        return write_json(records, out)
+    if fmt == "csv":
+        return write_csv(records, out, bom=bom)
+    return write_table(records, out, sources=sources, width=width, color=color)
+
+
+def _write_xlsx(records, dest, stream, sources) -> int:
+    if dest is not None:
+        with atomic_path(dest) as tmp:
+            return write_xlsx(records, tmp, sources)
+    out = stream if stream is not None else sys.stdout
+    out = getattr(out, "buffer", out)
+    if hasattr(out, "isatty") and out.isatty():
+        raise ValueError("refusing to write an XLSX workbook to a terminal; give an output file")
+    # Built in a temporary file first: a zip needs seeking, and a failure then emits nothing.
+    with tempfile.TemporaryFile() as tmp:
+        count = write_xlsx(records, tmp, sources)
+        tmp.seek(0)
+        shutil.copyfileobj(tmp, out)
+    out.flush()
+    return count

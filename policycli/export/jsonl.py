@@ -1,0 +1,23 @@
+"""JSON Lines: one record object per line, keys in schema order, UTF-8 as is."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..record import Record
+
+
+def dumps(record: Record) -> str:
+    """One record as a compact JSON object, non-ASCII text kept readable."""
+    return json.dumps(record.to_dict(), ensure_ascii=False)
+
+
+def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
+    """Write one line per record; returns how many."""
+    count = 0
+    for record in records:
+        out.write(dumps(record))
+        out.write("\n")
+        count += 1
+    return count

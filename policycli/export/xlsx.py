@@ -1,0 +1,259 @@
+"""XLSX workbook: Records, Summary and Sources sheets, streamed in openpyxl's write-only mode.
+
+Rows go to disk as they are appended, so memory stays bounded however many
+records there are; only the summary totals (one entry per subject and unit)
+are kept. Every text cell is cleaned of characters XLSX cannot hold,
+neutralised against formula injection and stored with the string type.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..record import FIELD_NAMES, Record, SourceInfo
+from .highlight import MentionLocator
+from .safety import FORMULA_TRIGGERS, strip_illegal, xlsx_text
+from .tally import Tally
+
+RECORDS_SHEET, SUMMARY_SHEET, SOURCES_SHEET = "Records", "Summary", "Sources"
+
+# Column header and width (in Excel character units; a Chinese character takes about two).
+COLUMNS: dict[str, tuple[str, int]] = {
+    "doc": ("Document", 24),
+    "start": ("Start", 10),
+    "end": ("End", 10),
+    "text": ("Mention", 16),
+    "value": ("Value", 18),
+    "value_max": ("Value max", 14),
+    "unit": ("Unit", 9),
+    "unit_kind": ("Unit kind", 16),
+    "comparator": ("Comparator", 11),
+    "kind": ("Kind", 8),
+    "subject": ("Subject", 28),
+    "verb": ("Verb", 9),
+    "metric": ("Metric", 24),
+    "modality": ("Modality", 10),
+    "period": ("Period", 14),
+    "sentence": ("Sentence", 70),
+    "section": ("Section", 28),
+}
+NUMERIC_FIELDS = frozenset({"start", "end", "value", "value_max"})
+WRAPPED_FIELDS = frozenset({"subject", "metric", "sentence", "section"})
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0###"
+MENTION_FONT = InlineFont(b=True, color="C00000")
+CHART_SUBJECTS = 20
+MAX_CELL_CHARS = 32767
+
+
+def _register_styles(wb: Workbook) -> None:
+    """Add the named cell styles the sheets use.
+
+    Binding a cell to a named style is far cheaper than building its font,
+    alignment and number format cell by cell.
+    """
+    top = Alignment(vertical="top")
+    for style in (
+        NamedStyle("text", alignment=top),
+        NamedStyle("wrap", alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle("integer", number_format=INTEGER_FORMAT, alignment=top),
+        NamedStyle("decimal", number_format=DECIMAL_FORMAT, alignment=top),
+        NamedStyle("header", font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7")),
+        NamedStyle("title", font=Font(bold=True)),
+    ):
+        wb.add_named_style(style)
+
+
+def write_xlsx(
+    records: Iterable[Record],
+    target: str | os.PathLike | IO[bytes],
+    sources: Sequence[SourceInfo] = (),
+) -> int:
+    """Write the workbook to ``target`` (a path or binary file); returns the record count.
+
+    ``sources`` is read only after ``records`` is exhausted.
+    """
+    wb = Workbook(write_only=True)
+    try:
+        _register_styles(wb)
+        records_ws = wb.create_sheet(RECORDS_SHEET)
+        summary_ws = wb.create_sheet(SUMMARY_SHEET)
+        sources_ws = wb.create_sheet(SOURCES_SHEET)
+        tally = _write_records(records_ws, records)
+        _write_summary(summary_ws, tally)
+        _write_sources(sources_ws, sources)
+        wb.save(target)
+    except BaseException:
+        _discard(wb)
+        raise
+    return tally.records
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the sheets of a failed workbook and remove the temporary files they stream into."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or not isinstance(writer.out, str):
+            continue
+        try:
+            if ws._rows is not None:
+                ws._rows.close()
+            writer.close()
+        except Exception:
+            pass
+        try:
+            writer.cleanup()
+        except (OSError, ValueError):
+            pass
+
+
+def _styled(ws, value: Any, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.style = style
+    return cell
+
+
+def _text_cell(ws, text: str, style: str = "text") -> WriteOnlyCell:
+    """A cell that holds ``text`` as an inert string, never a formula or error code."""
+    cell = _styled(ws, xlsx_text(text), style)
+    cell.data_type = "s"
+    return cell
+
+
+def _plain_text(ws, text: str) -> str | WriteOnlyCell:
+    """Safe text as a bare value (the fast path), or a string cell when it would read as an error code."""
+    text = xlsx_text(text)
+    if text in ERROR_CODES:
+        cell = WriteOnlyCell(ws, text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def _number_cell(ws, value: float | int) -> WriteOnlyCell:
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return _styled(ws, value, "integer" if integral else "decimal")
+
+
+def _sentence_cell(ws, sentence: str, span: tuple[int, int] | None) -> WriteOnlyCell:
+    """The sentence with the mention in bold colour, as inline rich text."""
+    if span is None or len(sentence) > MAX_CELL_CHARS:
+        return _text_cell(ws, sentence, "wrap")
+    start, end = span
+    before, mention, after = (strip_illegal(sentence[:start]),
+                              strip_illegal(sentence[start:end]),
+                              strip_illegal(sentence[end:]))
+    if not mention:
+        return _text_cell(ws, sentence, "wrap")
+    parts: list[Any] = []
+    if (before + mention).startswith(FORMULA_TRIGGERS):
+        parts.append("'")
+    if before:
+        parts.append(before)
+    parts.append(TextBlock(MENTION_FONT, mention))
+    if after:
+        parts.append(after)
+    return _styled(ws, CellRichText(parts), "wrap")
+
+
+def _header(ws, labels: Sequence[str]) -> list[WriteOnlyCell]:
+    return [_text_cell(ws, label, "header") for label in labels]
+
+
+def _set_widths(ws, widths: Sequence[int]) -> None:
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _record_row(ws, record: Record, span: tuple[int, int] | None) -> list[Any]:
+    row: list[Any] = []
+    for name in FIELD_NAMES:
+        value = getattr(record, name)
+        if value is None:
+            row.append(None)
+        elif name == "sentence":
+            row.append(_sentence_cell(ws, str(value), span))
+        elif name in NUMERIC_FIELDS and isinstance(value, (int, float)):
+            row.append(_number_cell(ws, value))
+        elif name in WRAPPED_FIELDS:
+            row.append(_text_cell(ws, str(value), "wrap"))
+        else:
+            row.append(_plain_text(ws, str(value)))
+    return row
+
+
+def _write_records(ws, records: Iterable[Record]) -> Tally:
+    # Widths, frozen panes and the header must precede the first row in write-only mode.
+    _set_widths(ws, [COLUMNS[name][1] for name in FIELD_NAMES])
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, [COLUMNS[name][0] for name in FIELD_NAMES]))
+    tally = Tally()
+    locator = MentionLocator()
+    for record in records:
+        ws.append(_record_row(ws, record, locator.span(record)))
+        tally.add(record)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(FIELD_NAMES))}{tally.records + 1}"
+    return tally
+
+
+def _label(value: str | None) -> str:
+    return "(none)" if value is None else value
+
+
+def _write_summary(ws, tally: Tally) -> None:
+    """Records by subject and kind, by unit kind and unit, and a chart of targets per subject."""
+    _set_widths(ws, [32, 12, 12, 12, 12])
+    ws.append([_text_cell(ws, "Records by subject", "title")])
+    ws.append(_header(ws, ["Subject", "Targets", "Plans", "Facts", "Total"]))
+    subjects = tally.subject_rows()
+    for subject, *counts in subjects:
+        ws.append([_text_cell(ws, _label(subject)), *counts])
+    first_subject_row = 3
+    ws.append([])
+    ws.append([_text_cell(ws, "Records by unit", "title")])
+    ws.append(_header(ws, ["Unit kind", "Unit", "Records", "Sum of values"]))
+    for kind, unit, count, total in tally.unit_rows():
+        ws.append([_text_cell(ws, _label(kind)), _text_cell(ws, _label(unit)), count,
+                   None if total is None else _number_cell(ws, total)])
+    charted = [row for row in subjects[:CHART_SUBJECTS] if row[1]]
+    if charted:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Targets per subject"
+        chart.legend = None
+        chart.y_axis.title = "Targets"
+        last = first_subject_row + len(charted) - 1
+        chart.add_data(Reference(ws, min_col=2, min_row=first_subject_row - 1, max_row=last),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first_subject_row, max_row=last))
+        chart.height = max(7.5, 0.6 * len(charted) + 2)
+        chart.width = 18
+        ws.add_chart(chart, "G2")
+
+
+def _write_sources(ws, sources: Sequence[SourceInfo]) -> None:
+    """One row per input: characters read, records found, status and error."""
+    _set_widths(ws, [40, 14, 10, 10, 60])
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, ["Document", "Characters", "Records", "Status", "Error"]))
+    count = 0
+    for source in sources:
+        ws.append([
+            _text_cell(ws, source.doc),
+            _number_cell(ws, source.chars),
+            _number_cell(ws, source.records),
+            _text_cell(ws, source.status),
+            None if source.error is None else _text_cell(ws, source.error, "wrap"),
+        ])
+        count += 1
+    ws.auto_filter.ref = f"A1:E{count + 1}"
