@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import readers
-from .commitments import build_records
+from .commitments import CommitmentReader, mentions_by_sentence
 from .packs import Packs, default_packs
 from .quantities import find_mentions
 from .record import Record
@@ -14,11 +14,13 @@ from .segment import segment
 def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[Record]:
     """Every quantified mention in ``text`` as a record; offsets index ``text``."""
     packs = packs or default_packs()
+    mentions = find_mentions(text, packs)
+    if not mentions:
+        return []
+    reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
-    for sentence in segment(text, packs):
-        mentions = find_mentions(sentence, packs)
-        if mentions:
-            records.extend(build_records(sentence, mentions, packs, doc))
+    for sentence, found in mentions_by_sentence(segment(text), mentions):
+        records.extend(reader.read(sentence, found))
     return records
 
 

@@ -1,0 +1,63 @@
+"""Numerals: Arabic, full-width, separated, Chinese and mixed, to floats."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Mapping
+
+import cn2an
+
+#: Full-width digits and marks read as ASCII, one character for one, so that
+#: offsets into the translated text are offsets into the original.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．％＋－", "0123456789.%+-")
+
+_CJK_SCALE_CHARS = frozenset("十百千万亿")
+_ARABIC_CHARS = frozenset("0123456789.,，")
+
+
+def normalise(text: str) -> str:
+    """``text`` with full-width digits as ASCII; same length, same offsets."""
+    return text.translate(FULL_WIDTH)
+
+
+def is_scale_only(numeral: str) -> bool:
+    """True for a numeral made of scale words alone (千亿, 万): an order of magnitude."""
+    return bool(numeral) and all(c in _CJK_SCALE_CHARS for c in numeral)
+
+
+@lru_cache(maxsize=4096)
+def parse_cjk(numeral: str) -> float | None:
+    """A Chinese numeral (一百二十万, 两千万, 三点五, 千亿) as a float, or None."""
+    if is_scale_only(numeral):
+        numeral = "一" + numeral
+    try:
+        value = cn2an.cn2an(numeral, "normal")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return float(value)
+
+
+def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:
+    """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万) as a float.
+
+    Approximation marks between number and scale (``mids``) are skipped; the
+    caller reads them as comparators.
+    """
+    numeral = numeral.translate({ord(c): None for c in mids})
+    if not numeral:
+        return None
+    if numeral[0].isdigit():
+        i = 0
+        while i < len(numeral) and numeral[i] in _ARABIC_CHARS:
+            i += 1
+        digits, rest = numeral[:i].replace(",", "").replace("，", ""), numeral[i:]
+        try:
+            value = float(digits)
+        except ValueError:
+            return None
+        if rest:
+            factor = scales.get(rest)
+            if factor is None:
+                return None
+            value *= factor
+        return value
+    return parse_cjk(numeral)

@@ -1,0 +1,483 @@
+"""Rule packs: the lexicons under ``patterns/`` loaded, validated and compiled.
+
+Every word list and pattern the engine uses lives in TOML files. This module
+reads them (the bundled packs plus any the user adds with ``--pack``), checks
+each entry, and compiles the few combined regular expressions that the
+engine scans text with. Errors name the file and the entry.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import regex
+
+from .record import COMPARATORS, UNIT_KINDS
+
+#: Seconds a single pack pattern may spend on one text before it is abandoned.
+MATCH_TIMEOUT = 2.0
+
+
+class PackError(Exception):
+    """A rule pack that cannot be used; the message is one line naming file and entry."""
+
+
+@dataclass(slots=True)
+class PackFile:
+    name: str
+    path: str
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    written: str
+    kind: str
+    base: str
+    factor: float = 1.0
+    after_cjk_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Special:
+    value: float
+    unit: str | None
+    kind: str
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so longer words win."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w) for w in unique) or "(?!)"
+
+
+# --- validation helpers ----------------------------------------------------
+
+class _Checker:
+    """Type checks for one pack file, raising PackError with file and entry."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, entry: str, problem: str) -> PackError:
+        return PackError(f"{self.path}: {entry}: {problem}")
+
+    def table(self, value: Any, entry: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(entry, "must be a table")
+        return value
+
+    def words(self, value: Any, entry: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise self.fail(entry, "must be a list of non-empty strings")
+        return list(value)
+
+    def text(self, value: Any, entry: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(entry, "must be a non-empty string")
+        return value
+
+    def number(self, value: Any, entry: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+            raise self.fail(entry, "must be a positive finite number")
+        return float(value)
+
+    def choice(self, value: Any, entry: str, allowed: Sequence[str]) -> str:
+        if value not in allowed:
+            raise self.fail(entry, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def patterns(self, value: Any, entry: str) -> list[str]:
+        out = []
+        for i, pattern in enumerate(self.words(value, entry)):
+            try:
+                compiled = regex.compile(pattern)
+            except regex.error as exc:
+                raise self.fail(f"{entry}[{i}]", f"invalid pattern {pattern!r}: {exc}") from None
+            if compiled.search("") is not None:
+                raise self.fail(f"{entry}[{i}]", f"pattern {pattern!r} matches the empty string")
+            _check_not_catastrophic(self, f"{entry}[{i}]", pattern, compiled)
+            out.append(pattern)
+        return out
+
+
+def _check_not_catastrophic(checker: _Checker, entry: str, pattern: str, compiled: regex.Pattern) -> None:
+    """Reject a pattern that backtracks for too long on repetitive probe texts.
+
+    Each literal character of the pattern, repeated and then spoiled, is the
+    input that makes patterns like ``(a+)+$`` explode.
+    """
+    chars = {c for c in pattern if c.isalnum()} | set("1一a")
+    for c in sorted(chars)[:40]:
+        probe = c * 40 + "!\n" + (c + " ") * 20
+        try:
+            compiled.search(probe, timeout=0.05)
+        except TimeoutError:
+            raise checker.fail(entry, f"pattern {pattern!r} backtracks catastrophically "
+                                      f"(timed out on {c!r} repeated)") from None
+
+
+# --- the pack --------------------------------------------------------------
+
+@dataclass
+class Packs:
+    """All lexicons, merged from the pack files, and the matchers built from them."""
+
+    files: list[PackFile] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)
+    scales: dict[str, float] = field(default_factory=dict)
+    fraction_marker: str = ""
+    percent_words: dict[str, float] = field(default_factory=dict)
+    group_marker: str = ""
+    group_numerals: str = ""
+    group_not_before: list[str] = field(default_factory=list)
+    specials: dict[str, Special] = field(default_factory=dict)
+    prefix_comparators: dict[str, str] = field(default_factory=dict)
+    suffix_comparators: dict[str, str] = field(default_factory=dict)
+    circumfixes: list[tuple[str, str, str]] = field(default_factory=list)
+    range_separators: list[str] = field(default_factory=list)
+    modality: list[str] = field(default_factory=list)
+    verbs: list[str] = field(default_factory=list)
+    frame_open: list[str] = field(default_factory=list)
+    frame_close: list[str] = field(default_factory=list)
+    metric_trim_leading: list[str] = field(default_factory=list)
+    metric_trim_trailing: list[str] = field(default_factory=list)
+    metric_stop_after: list[str] = field(default_factory=list)
+    fact_cues: list[str] = field(default_factory=list)
+    future_cues: list[str] = field(default_factory=list)
+    plan_verbs: list[str] = field(default_factory=list)
+    fact_sections: list[str] = field(default_factory=list)
+    target_sections: list[str] = field(default_factory=list)
+    period_patterns: list[str] = field(default_factory=list)
+    stop_patterns: list[str] = field(default_factory=list)
+    bare_numerals: list[str] = field(default_factory=list)
+    subject_suffixes: list[str] = field(default_factory=list)
+    subject_followers: list[str] = field(default_factory=list)
+    not_subjects: list[str] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    place_suffixes: list[str] = field(default_factory=list)
+    _compiled: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- compiled matchers, built on first use ---------------------------
+
+    def _get(self, name: str, build: Callable[[], Any]) -> Any:
+        found = self._compiled.get(name)
+        if found is None:
+            found = self._compiled[name] = build()
+        return found
+
+    @property
+    def quantity_re(self) -> regex.Pattern:
+        return self._get("quantity", self._build_quantity)
+
+    @property
+    def stop_re(self) -> regex.Pattern:
+        return self._get("stop", lambda: _union(self.stop_patterns))
+
+    @property
+    def period_re(self) -> regex.Pattern:
+        return self._get("period", lambda: _union(self.period_patterns))
+
+    @property
+    def verb_re(self) -> regex.Pattern:
+        return self._get("verb", lambda: regex.compile(_alternation(self.verbs)))
+
+    @property
+    def modality_re(self) -> regex.Pattern:
+        return self._get("modality", lambda: regex.compile(_alternation(self.modality)))
+
+    @property
+    def fact_re(self) -> regex.Pattern:
+        return self._get("fact", lambda: regex.compile(_alternation(self.fact_cues)))
+
+    @property
+    def future_re(self) -> regex.Pattern:
+        return self._get("future", lambda: regex.compile(_alternation(self.future_cues)))
+
+    @property
+    def prefix_re(self) -> regex.Pattern:
+        """Comparator words ending right where a quantity starts."""
+        words = list(self.prefix_comparators) + [c[0] for c in self.circumfixes]
+        return self._get("prefix", lambda: regex.compile(f"(?:{_alternation(words)})\\s*$"))
+
+    @property
+    def subject_re(self) -> regex.Pattern:
+        def build() -> regex.Pattern:
+            suffixes = _alternation(self.subject_suffixes)
+            followers = _alternation(self.subject_followers + self.verbs)
+            return regex.compile(
+                rf"(?:^|(?<=[，,。；;：:\s]))(?P<subject>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
+            )
+        return self._get("subject", build)
+
+    @property
+    def place_re(self) -> regex.Pattern:
+        def build() -> regex.Pattern:
+            names = _alternation(self.places)
+            suffixes = _alternation(self.place_suffixes)
+            return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)")
+        return self._get("place", build)
+
+    @property
+    def issuer_res(self) -> list[regex.Pattern]:
+        return self._get("issuers", lambda: [regex.compile(p, regex.MULTILINE) for p in self.issuers])
+
+    def _build_quantity(self) -> regex.Pattern:
+        arabic = r"\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?"
+        cjk = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+        mids = [w for w in self.suffix_comparators if len(w) == 1]
+        mid = f"(?:{_alternation(mids)})?"
+        scale = f"(?:{_alternation(self.scales)})?"
+        unit = f"(?:{_alternation(self.units)})"
+        suffix = f"(?:{_alternation(self.suffix_comparators)})?"
+        sep = f"\\s*(?:{_alternation(self.range_separators)})\\s*"
+        num_a = f"{arabic}{mid}{scale}{mid}"
+        num_c = f"{cjk}{mid}"
+        group_chars = regex.escape(self.group_numerals)
+        not_before = _alternation(self.group_not_before)
+        forms = [
+            f"(?P<special>{_alternation(self.specials)})",
+            f"(?P<pword>{_alternation(self.percent_words)})(?P<pnum>{arabic}|{cjk})(?P<psuf>{suffix})",
+            f"(?P<fden>{arabic}|{cjk}){regex.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
+            f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){regex.escape(self.group_marker)}"
+            f"(?!{not_before})(?=\\p{{Han}}|“)",
+            f"(?P<n1>{num_a})(?P<u1>{unit})?(?:{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?(?P<suf>{suffix})",
+            f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit})(?P<csuf>{suffix})",
+        ]
+        return regex.compile("|".join(f"(?:{f})" for f in forms))
+
+
+def _union(patterns: Sequence[str]) -> regex.Pattern:
+    return regex.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+
+
+# --- loading ---------------------------------------------------------------
+
+def _merge_file(packs: Packs, data: dict, path: str) -> int:
+    """Merge one parsed TOML file into ``packs``; return the number of entries."""
+    ck = _Checker(path)
+    count = 0
+    for key, value in data.items():
+        loader = _LOADERS.get(key)
+        if loader is None:
+            raise ck.fail(key, f"unknown table (known: {', '.join(sorted(_LOADERS))})")
+        count += loader(packs, ck, value)
+    return count
+
+
+def _load_units(packs: Packs, ck: _Checker, value: Any) -> int:
+    if not isinstance(value, list):
+        raise ck.fail("units", "must be an array of tables ([[units]])")
+    n = 0
+    for i, entry in enumerate(value):
+        name = f"units[{i}]"
+        entry = ck.table(entry, name)
+        unknown = set(entry) - {"written", "kind", "base", "factor", "after"}
+        if unknown:
+            raise ck.fail(name, f"unknown keys {sorted(unknown)}")
+        kind = ck.choice(entry.get("kind"), f"{name}.kind", UNIT_KINDS)
+        after = entry.get("after", "any")
+        ck.choice(after, f"{name}.after", ("any", "cjk"))
+        factor = ck.number(entry.get("factor", 1), f"{name}.factor")
+        written = ck.words(entry.get("written"), f"{name}.written")
+        base = entry.get("base")
+        for w in written:
+            packs.units[w] = Unit(w, kind, ck.text(base, f"{name}.base") if base is not None else w,
+                                  factor, after == "cjk")
+            n += 1
+    return n
+
+
+def _load_scales(packs: Packs, ck: _Checker, value: Any) -> int:
+    for word, factor in ck.table(value, "scales").items():
+        packs.scales[word] = ck.number(factor, f"scales.{word}")
+    return len(value)
+
+
+def _load_fractions(packs: Packs, ck: _Checker, value: Any) -> int:
+    packs.fraction_marker = ck.text(ck.table(value, "fractions").get("marker"), "fractions.marker")
+    return 1
+
+
+def _load_percent_words(packs: Packs, ck: _Checker, value: Any) -> int:
+    for word, factor in ck.table(value, "percent_words").items():
+        packs.percent_words[word] = ck.number(factor, f"percent_words.{word}")
+    return len(value)
+
+
+def _load_groups(packs: Packs, ck: _Checker, value: Any) -> int:
+    value = ck.table(value, "groups")
+    packs.group_marker = ck.text(value.get("marker"), "groups.marker")
+    packs.group_numerals = ck.text(value.get("numerals"), "groups.numerals")
+    packs.group_not_before.extend(ck.words(value.get("not_before", []), "groups.not_before"))
+    return 2 + len(value.get("not_before", []))
+
+
+def _load_special(packs: Packs, ck: _Checker, value: Any) -> int:
+    for phrase, entry in ck.table(value, "special").items():
+        name = f"special.{phrase}"
+        entry = ck.table(entry, name)
+        unit = entry.get("unit")
+        packs.specials[phrase] = Special(
+            ck.number(entry.get("value"), f"{name}.value"),
+            ck.text(unit, f"{name}.unit") if unit is not None else None,
+            ck.choice(entry.get("kind"), f"{name}.kind", UNIT_KINDS),
+        )
+    return len(value)
+
+
+def _load_prefix(packs: Packs, ck: _Checker, value: Any) -> int:
+    for word, comp in ck.table(value, "prefix").items():
+        packs.prefix_comparators[word] = ck.choice(comp, f"prefix.{word}", COMPARATORS)
+    return len(value)
+
+
+def _load_suffix(packs: Packs, ck: _Checker, value: Any) -> int:
+    for word, comp in ck.table(value, "suffix").items():
+        packs.suffix_comparators[word] = ck.choice(comp, f"suffix.{word}", COMPARATORS)
+    return len(value)
+
+
+def _load_circumfix(packs: Packs, ck: _Checker, value: Any) -> int:
+    if not isinstance(value, list):
+        raise ck.fail("circumfix", "must be an array of tables ([[circumfix]])")
+    for i, entry in enumerate(value):
+        name = f"circumfix[{i}]"
+        entry = ck.table(entry, name)
+        packs.circumfixes.append((
+            ck.text(entry.get("prefix"), f"{name}.prefix"),
+            ck.text(entry.get("suffix"), f"{name}.suffix"),
+            ck.choice(entry.get("comparator"), f"{name}.comparator", COMPARATORS),
+        ))
+    return len(value)
+
+
+def _word_lists(**targets: str) -> Callable[[Packs, _Checker, Any], int]:
+    """A loader for a table of word lists, each extending one Packs attribute."""
+    def load(packs: Packs, ck: _Checker, value: Any, _table: str = "") -> int:
+        n = 0
+        table = ck.table(value, _table)
+        for key, words in table.items():
+            attr = targets.get(key)
+            if attr is None:
+                raise ck.fail(f"{_table}.{key}", f"unknown key (known: {', '.join(sorted(targets))})")
+            getattr(packs, attr).extend(ck.words(words, f"{_table}.{key}"))
+            n += len(words)
+        return n
+    return load
+
+
+def _pattern_lists(**targets: str) -> Callable[[Packs, _Checker, Any], int]:
+    """A loader for a table of regex lists, each compiled and checked."""
+    def load(packs: Packs, ck: _Checker, value: Any, _table: str = "") -> int:
+        n = 0
+        for key, patterns in ck.table(value, _table).items():
+            attr = targets.get(key)
+            if attr is None:
+                raise ck.fail(f"{_table}.{key}", f"unknown key (known: {', '.join(sorted(targets))})")
+            getattr(packs, attr).extend(ck.patterns(patterns, f"{_table}.{key}"))
+            n += len(patterns)
+        return n
+    return load
+
+
+def _named(table: str, loader: Callable) -> Callable[[Packs, _Checker, Any], int]:
+    return lambda packs, ck, value: loader(packs, ck, value, table)
+
+
+def _load_subjects(packs: Packs, ck: _Checker, value: Any) -> int:
+    value = dict(ck.table(value, "subjects"))
+    n = 0
+    if "issuers" in value:
+        n += _pattern_lists(issuers="issuers")(packs, ck, {"issuers": value.pop("issuers")}, "subjects")
+    return n + _word_lists(suffixes="subject_suffixes", followers="subject_followers",
+                           not_subjects="not_subjects")(packs, ck, value, "subjects")
+
+
+def _load_stops(packs: Packs, ck: _Checker, value: Any) -> int:
+    value = dict(ck.table(value, "stops"))
+    n = 0
+    if "bare_numerals" in value:
+        n += _word_lists(bare_numerals="bare_numerals")(
+            packs, ck, {"bare_numerals": value.pop("bare_numerals")}, "stops")
+    return n + _pattern_lists(patterns="stop_patterns")(packs, ck, value, "stops")
+
+
+_LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
+    "units": _load_units,
+    "scales": _load_scales,
+    "fractions": _load_fractions,
+    "percent_words": _load_percent_words,
+    "groups": _load_groups,
+    "special": _load_special,
+    "prefix": _load_prefix,
+    "suffix": _load_suffix,
+    "circumfix": _load_circumfix,
+    "range": _named("range", _word_lists(separators="range_separators")),
+    "modality": _named("modality", _word_lists(words="modality")),
+    "verbs": _named("verbs", _word_lists(words="verbs", frame_open="frame_open", frame_close="frame_close")),
+    "metric": _named("metric", _word_lists(trim_leading="metric_trim_leading",
+                                           trim_trailing="metric_trim_trailing",
+                                           stop_after="metric_stop_after")),
+    "kinds": _named("kinds", _word_lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
+    "sections": _named("sections", _word_lists(fact="fact_sections", target="target_sections")),
+    "periods": _named("periods", _pattern_lists(patterns="period_patterns")),
+    "stops": _load_stops,
+    "subjects": _load_subjects,
+    "places": _named("places", _word_lists(names="places", suffixes="place_suffixes",
+                                           name_suffixes="place_suffixes")),
+}
+
+
+def bundled_pack_dir() -> Path:
+    """The folder of bundled packs: ``patterns/`` beside the package in a
+    checkout, or the ``policycli.patterns`` package data in an installed wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "patterns"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("policycli.patterns")))
+
+
+def bundled_pack_paths() -> list[Path]:
+    """The pack files shipped with policycli, in name order."""
+    return sorted(bundled_pack_dir().glob("*.toml"), key=lambda p: p.name)
+
+
+def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
+    """The bundled packs plus ``extra`` user packs, merged, validated and compiled."""
+    packs = Packs()
+    for path in [*bundled_pack_paths(), *(Path(p) for p in extra)]:
+        name = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise PackError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise PackError(f"{name}: not UTF-8 text") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise PackError(f"{name}: not valid TOML: {exc}") from None
+        entries = _merge_file(packs, data, name)
+        packs.files.append(PackFile(path.stem, name, entries))
+    _check_complete(packs)
+    packs.quantity_re  # compile now so a broken merge fails at load, not mid-run
+    return packs
+
+
+def _check_complete(packs: Packs) -> None:
+    if not packs.units:
+        raise PackError("packs: no units defined (is patterns/units.toml missing?)")
+    for attr in ("fraction_marker", "group_marker", "group_numerals"):
+        if not getattr(packs, attr):
+            raise PackError(f"packs: {attr} is not defined by any pack")
+
+
+@lru_cache(maxsize=1)
+def default_packs() -> Packs:
+    """The bundled packs, loaded once per process."""
+    return load_packs()

@@ -1,0 +1,155 @@
+"""Quantity mentions: numbers with their scale, unit, range and comparator.
+
+One scan of the whole text with the packs' combined quantity pattern finds
+candidates; each is parsed, checked against the stop spans and the rules for
+thresholds (亿元以上项目, 百亿级) and per-unit denominators (万元地区生产总值),
+and kept as a :class:`Mention` whose offsets index the original text.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+
+from .numbers import is_scale_only, normalise, parse_cjk, parse_number
+from .packs import MATCH_TIMEOUT, Packs
+
+_HAN = regex.compile(r"\p{Han}")
+_CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str | None
+    unit_kind: str
+    comparator: str
+    form: str
+
+
+def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for m in packs.stop_re.finditer(norm, timeout=MATCH_TIMEOUT):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
+def _stopped(start: int, end: int, stops: tuple[list[int], list[int]]) -> bool:
+    """True when [start, end) overlaps a stop span (stop spans are non-overlapping, sorted)."""
+    starts, ends = stops
+    k = bisect_right(starts, end - 1) - 1
+    return k >= 0 and ends[k] > start
+
+
+def _prefix(norm: str, start: int, packs: Packs) -> str | None:
+    m = packs.prefix_re.search(norm, max(0, start - 6), start)
+    return m.group() .strip() if m else None
+
+
+def _comparator(prefix: str | None, suffix: str, mid: bool, packs: Packs) -> str:
+    if suffix:
+        if prefix:
+            for pre, suf, comp in packs.circumfixes:
+                if pre == prefix and suf == suffix:
+                    return comp
+        return packs.suffix_comparators[suffix]
+    if mid:
+        return ">"
+    if prefix and prefix in packs.prefix_comparators:
+        return packs.prefix_comparators[prefix]
+    return "="
+
+
+def find_mentions(text: str, packs: Packs) -> list[Mention]:
+    """Every quantity mention in ``text``, in order, offsets into ``text``."""
+    norm = normalise(text)
+    stops = _stop_spans(norm, packs)
+    mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
+    out: list[Mention] = []
+    for m in packs.quantity_re.finditer(norm, timeout=MATCH_TIMEOUT):
+        start, end = m.span()
+        if start and norm[start - 1] in _CODE_BEFORE:
+            continue
+        if _stopped(start, end, stops):
+            continue
+        mention = _build(m, norm, packs, mids)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None:
+    start, end = m.span()
+    g = m.groupdict()
+    if g["special"]:
+        sp = packs.specials[g["special"]]
+        return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special")
+    if g["pword"]:
+        value = parse_number(g["pnum"], packs.scales, mids)
+        if value is None:
+            return None
+        comp = _comparator(_prefix(norm, start, packs), g["psuf"], False, packs)
+        return Mention(start, end, value * packs.percent_words[g["pword"]], None, "%", "percent", comp, "percent")
+    if g["fden"]:
+        den = parse_number(g["fden"], packs.scales, mids)
+        num = parse_number(g["fnum"], packs.scales, mids)
+        if not den or num is None:
+            return None
+        return Mention(start, end, num / den, None, None, "ratio", "=", "fraction")
+    if g["group"]:
+        value = parse_cjk(g["group"])
+        if value is None:
+            return None
+        return Mention(start, end, value, None, None, "count", "=", "group")
+    if g["n1"] is not None:
+        return _general(m, norm, packs, mids, g["n1"], g["u1"], g["n2"], g["unit"], g["suf"], cjk=False)
+    return _general(m, norm, packs, mids, g["c1"], g["cu1"], g["c2"], g["cunit"], g["csuf"], cjk=True)
+
+
+def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: str | None,
+             n2: str | None, unit_word: str | None, suffix: str, cjk: bool) -> Mention | None:
+    start, end = m.span()
+    unit_word = unit_word or u1
+    unit = packs.units.get(unit_word) if unit_word else None
+    if unit is not None and unit.after_cjk_only and not cjk:
+        return None
+    scale = "" if cjk else n1.lstrip("0123456789.,，").strip(mids)
+    scale2 = "" if cjk or not n2 else n2.lstrip("0123456789.,，").strip(mids)
+    if unit is None and not (scale or scale2):
+        return None
+    if cjk and n1.strip(mids) in packs.bare_numerals and not n2:
+        return None
+    value = parse_number(n1, packs.scales, mids)
+    if value is None:
+        return None
+    value_max = None
+    if n2:
+        value_max = parse_number(n2, packs.scales, mids)
+        if value_max is None:
+            return None
+        if scale2 and not scale:
+            value *= packs.scales.get(scale2, 1.0)
+    after = norm[end:end + 1]
+    prefix = _prefix(norm, start, packs)
+    scale_only = cjk and is_scale_only(n1.strip(mids))
+    followed_by_word = bool(after) and _HAN.match(after) is not None
+    if scale_only and followed_by_word and not (prefix and prefix in packs.prefix_comparators):
+        return None
+    if suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word:
+        return None
+    factor = unit.factor if unit else 1.0
+    mid = any(c in mids for c in n1)
+    comparator = "range" if value_max is not None else _comparator(prefix, suffix, mid, packs)
+    return Mention(
+        start, end, value * factor,
+        value_max * factor if value_max is not None else None,
+        unit.base if unit else None,
+        unit.kind if unit else "count",
+        comparator,
+        "number",
+    )

@@ -1,0 +1,174 @@
+"""Split text into paragraphs and sentences, rejoining hard-wrapped lines.
+
+Documents arrive with lines broken mid-sentence (newspaper layouts, page
+breaks, PDF text layers) and with real paragraph breaks, headlines, bylines
+and subtitles. This module decides which line breaks are wraps, rejoins
+those, and yields sentences whose text is the rejoined sentence and whose
+offsets map back to the original text, which is never changed.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterator
+
+import regex
+
+_LINE = regex.compile(r"[^\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029]+")
+_EDGE_SPACE = " \t\u3000\u00a0\ufeff"
+_TERMINAL = "。！？!?；;…"
+_CLOSERS = "”’」』）)》】"
+_OPENERS = "“‘「『（(《【"
+_CONTINUES = "，,、（(“‘《【—-"
+_SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*")
+_LIST_MARKER = regex.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
+)
+_BYLINE = regex.compile(r"^[□■◆●]|^(?:本报|新华社|记者|来源|时间|作者|编辑|责任编辑|发布时间|通讯员)[：:\s]|记者\s")
+_SUBTITLE = regex.compile(r"^(?:——|—|--)")
+
+HEADING_MAX = 40
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence: rejoined text plus the map back to the original offsets."""
+
+    text: str
+    start: int
+    end: int
+    joins: tuple[int, ...]
+    origins: tuple[int, ...]
+    paragraph: int
+    first: bool
+    role: str
+    section: str | None
+
+    def to_original(self, i: int) -> int:
+        """The original offset of position ``i`` of ``text``."""
+        k = bisect_right(self.joins, i) - 1
+        return self.origins[k] + (i - self.joins[k])
+
+    def to_local(self, offset: int) -> int:
+        """The position in ``text`` of original offset ``offset`` (inside a piece)."""
+        k = bisect_right(self.origins, offset) - 1
+        return self.joins[k] + (offset - self.origins[k])
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Spans of non-blank lines with edge whitespace trimmed."""
+    spans = []
+    for m in _LINE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s] in _EDGE_SPACE:
+            s += 1
+        while e > s and text[e - 1] in _EDGE_SPACE:
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+    return spans
+
+
+def _closed(line: str) -> bool:
+    """True when a line ends a sentence (。, ！, ？, or one of them inside closing quotes)."""
+    stripped = line.rstrip(_CLOSERS)
+    if stripped != line:
+        return bool(stripped) and stripped[-1] in _TERMINAL
+    return line[-1] in _TERMINAL or line[-1] in "：:"
+
+
+def _unbalanced(line: str) -> bool:
+    return (line.count("“") > line.count("”") or line.count("（") > line.count("）")
+            or line.count("《") > line.count("》") or line.count("(") > line.count(")"))
+
+
+def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int | None:
+    """The line width of a hard-wrapped document (PDF layers, fixed-width text), else None."""
+    if len(spans) < 8:
+        return None
+    lengths = sorted(e - s for s, e in spans)
+    p90 = lengths[int(len(lengths) * 0.9)]
+    if not 15 <= p90 <= 100:
+        return None
+    open_lines = sum(1 for s, e in spans if e - s >= 0.75 * p90 and not _closed(text[s:e]))
+    return p90 if open_lines >= len(spans) * 0.3 else None
+
+
+def _joins(prev: str, nxt: str, width: int | None) -> bool:
+    """Whether line ``nxt`` continues line ``prev`` (a wrap, not a paragraph break)."""
+    if _closed(prev) or _BYLINE.search(nxt) or _SUBTITLE.match(nxt) or _BYLINE.search(prev):
+        return False
+    if _LIST_MARKER.match(nxt) and prev[-1] not in _CONTINUES:
+        return False
+    if prev[-1] in _CONTINUES or _unbalanced(prev):
+        return True
+    if any(c in prev for c in "。！？!?；;"):
+        return True
+    return width is not None and len(prev) >= 0.75 * width
+
+
+def _role(para: str) -> str:
+    if _SUBTITLE.match(para):
+        return "subtitle"
+    if len(para) <= 80 and _BYLINE.search(para):
+        return "byline"
+    if len(para) <= HEADING_MAX and not _closed(para):
+        return "heading"
+    if _LIST_MARKER.match(para) and len(para) <= 60 and not any(c in para[:-1] for c in "。！？；"):
+        return "heading"
+    return "body"
+
+
+def paragraphs(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Paragraphs as lists of original line spans, wrapped lines rejoined."""
+    spans = _lines(text)
+    width = _wrap_width(text, spans)
+    current: list[tuple[int, int]] = []
+    for span in spans:
+        if current and not _joins(text[current[-1][0]:current[-1][1]], text[span[0]:span[1]], width):
+            yield current
+            current = []
+        current.append(span)
+    if current:
+        yield current
+
+
+def segment(text: str) -> Iterator[Sentence]:
+    """Sentences of ``text`` in order, with paragraph, role and section."""
+    section: str | None = None
+    for number, spans in enumerate(paragraphs(text)):
+        joins, origins, parts, pos = [], [], [], 0
+        for s, e in spans:
+            joins.append(pos)
+            origins.append(s)
+            parts.append(text[s:e])
+            pos += e - s
+        para = "".join(parts)
+        role = _role(para)
+        joins_t, origins_t = tuple(joins), tuple(origins)
+        first = True
+        start = 0
+        for m in _SENTENCE_END.finditer(para):
+            end = m.end()
+            if end - start > 0:
+                yield _make(para, start, end, joins_t, origins_t, number, first, role, section)
+                first = False
+            start = end
+        if start < len(para):
+            yield _make(para, start, len(para), joins_t, origins_t, number, first, role, section)
+        if role == "heading":
+            section = para
+
+
+def _make(para: str, start: int, end: int, joins: tuple[int, ...], origins: tuple[int, ...],
+          number: int, first: bool, role: str, section: str | None) -> Sentence:
+    while start < end and para[start] in _EDGE_SPACE:
+        start += 1
+    k0 = bisect_right(joins, start) - 1
+    k1 = bisect_right(joins, end - 1) - 1
+    sub_joins = tuple(j - start if j > start else 0 for j in joins[k0:k1 + 1])
+    sub_origins = (origins[k0] + (start - joins[k0]),) + origins[k0 + 1:k1 + 1]
+    o_start = sub_origins[0]
+    o_end = origins[k1] + (end - joins[k1])
+    return Sentence(para[start:end], o_start, o_end, sub_joins, sub_origins,
+                    number, first, role, section)
