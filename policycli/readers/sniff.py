@@ -34,8 +34,10 @@ def head_text(data: bytes) -> str:
     """The first bytes as a string good enough to spot markup in any of our encodings."""
     head = data[:HEAD]
     bom = bom_of(head)
-    if bom and bom[1].startswith(("utf-16", "utf-32")):
-        return head[len(bom[0]):].decode(bom[1], errors="ignore")
+    if bom:
+        head = head[len(bom[0]):]
+        if bom[1].startswith(("utf-16", "utf-32")):
+            return head.decode(bom[1], errors="ignore")
     return head.decode("latin-1")
 
 
