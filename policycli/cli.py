@@ -178,6 +178,7 @@ def extract(
             yield from filter(keep, result.records)
 
     stream = records()
+    complete = False
     try:
         if progress is not None:
             progress.__enter__()
@@ -195,9 +196,11 @@ def extract(
             progress.__exit__(None, None, None)
         if store is not None:
             store.close()
-    if summary.failed or not quiet:
-        _say(summary.line())
-    raise typer.Exit(EXIT_FAILED if summary.failed else 0)
+    code = EXIT_FAILED if summary.failed else 0
+    if complete or store is not None:  # a cut-short run without a store has no summary to give
+        if summary.failed or not quiet:
+            _say(summary.line())
+    raise typer.Exit(code)
 
 
 @app.command(epilog="Examples:\n\n"
