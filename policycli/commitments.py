@@ -31,6 +31,8 @@ class _Words:
     stop_after: regex.Pattern
     frame_close: regex.Pattern
     frame_open: tuple[str, ...]
+    respectively: regex.Pattern
+    list_split: regex.Pattern
     plan_verbs: frozenset[str]
     fact_sections: tuple[str, ...]
     target_sections: tuple[str, ...]
@@ -46,6 +48,8 @@ def _words(packs: Packs) -> _Words:
             regex.compile(f"{alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
             regex.compile(f"^[^，,。；;]{{0,30}}?(?:{alt(packs.frame_close)})(?P<verb>{alt(packs.verbs)})"),
             tuple(packs.frame_open),
+            regex.compile(f"(?:{alt(packs.metric_respectively)})$"),
+            regex.compile(f"(?:{alt(packs.metric_list_separators)})"),
             frozenset(packs.plan_verbs),
             tuple(packs.fact_sections),
             tuple(packs.target_sections),
@@ -73,18 +77,25 @@ class CommitmentReader:
         self.packs = packs
         self.words = _words(packs)
         self.doc_subject = document_subject(text, packs)
-        self.subject: str | None = None
+        self.paragraph_subject: str | None = None
+        self.sentence_subject: str | None = None
         self.mood: str | None = None
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence, in order."""
         self._update_context(sentence)
-        return [self._record(sentence, m) for m in mentions]
+        spans = []
+        for m in mentions:
+            ls = sentence.to_local(m.start)
+            spans.append((ls, ls + (m.end - m.start)))
+        return [self._record(sentence, m, spans, i) for i, m in enumerate(mentions)]
 
     # -- context ---------------------------------------------------------
 
     def _update_context(self, sentence: Sentence) -> None:
         text = sentence.text
+        if sentence.first:
+            self.sentence_subject = None
         if sentence.role == "heading":
             if any(w in text for w in self.words.fact_sections):
                 self.mood = "fact"
@@ -93,12 +104,18 @@ class CommitmentReader:
             return
         if sentence.role != "body":
             return
-        found = self._subject_in(text, anywhere=sentence.first)
-        if found:
-            self.subject = found
+        if sentence.first:
+            found = self._subject_at(text) or self._subject_at(text[_first_break(text):])
+            if found:
+                self.paragraph_subject = found
+        else:
+            found = self._subject_at(text)
+            if found:
+                self.sentence_subject = found
 
-    def _subject_in(self, text: str, anywhere: bool) -> str | None:
-        m = self.packs.subject_re.search(text[:80]) if anywhere else self.packs.subject_re.match(text)
+    def _subject_at(self, text: str) -> str | None:
+        """An organisation or place named at the start of ``text``."""
+        m = self.packs.subject_re.match(text)
         if m:
             name = m.group("subject")
             if name not in self.packs.not_subjects and not name.startswith(("全", "各", "我", "本", "该")):
@@ -106,23 +123,26 @@ class CommitmentReader:
         m = self.packs.place_re.match(text)
         return m.group("subject") if m else None
 
+    def _subject(self) -> str | None:
+        return self.sentence_subject or self.paragraph_subject or self.doc_subject
+
     # -- one mention -----------------------------------------------------
 
-    def _record(self, sentence: Sentence, mention: Mention) -> Record:
+    def _record(self, sentence: Sentence, mention: Mention,
+                spans: list[tuple[int, int]], index: int) -> Record:
         text = sentence.text
-        ls = sentence.to_local(mention.start)
-        le = ls + (mention.end - mention.start)
+        ls, le = spans[index]
         before = text[:ls]
         clause_start = _last_break(before)
-        clause_before = before[clause_start:]
         after_break = _CLAUSE_BREAK.search(text, le)
         clause_after = text[le:after_break.start() if after_break else len(text)]
+        prev_end = max((e for s, e in spans[:index] if e > clause_start), default=clause_start)
 
         modality = _last(self.packs.modality_re, before)
         period = self._period(before)
-        verb, verb_end = self._verb(clause_before, clause_after)
-        metric = self._metric(mention, clause_before, clause_after, verb, verb_end)
-        kind = self._kind(mention, modality, clause_before, before, verb)
+        verb, verb_span = self._verb(text, clause_start, ls, clause_after)
+        metric = self._metric(text, mention, spans, index, clause_start, prev_end, verb_span, clause_after)
+        kind = self._kind(mention, modality, before[clause_start:], before, verb)
         return Record(
             doc=self.doc,
             start=mention.start,
@@ -134,7 +154,7 @@ class CommitmentReader:
             unit_kind=mention.unit_kind,
             comparator=mention.comparator,
             kind=kind,
-            subject=self.subject or self.doc_subject,
+            subject=self._subject(),
             verb=verb,
             metric=metric,
             modality=modality,
@@ -151,21 +171,24 @@ class CommitmentReader:
                 best = m.group()
         return best
 
-    def _verb(self, clause_before: str, clause_after: str) -> tuple[str | None, int]:
-        """The governing verb and where it ends in ``clause_before`` (-1 when it follows)."""
+    def _verb(self, text: str, clause_start: int, ls: int,
+              clause_after: str) -> tuple[str | None, tuple[int, int] | None]:
+        """The governing verb and its span in the sentence (None when it follows the number)."""
+        clause_before = text[clause_start:ls]
         if any(w in clause_before for w in self.words.frame_open):
             m = self.words.frame_close.match(clause_after)
             if m:
-                return m.group("verb"), -1
-        m = _last_match(self.packs.verb_re, clause_before)
+                return m.group("verb"), None
+        m = _last_match(self.packs.verb_re, text, clause_start, ls)
         if m:
-            return m.group(), m.end()
-        return None, 0
+            return m.group(), m.span()
+        return None, None
 
-    def _metric(self, mention: Mention, clause_before: str, clause_after: str,
-                verb: str | None, verb_end: int) -> str | None:
-        between = clause_before[verb_end:] if verb_end > 0 else ("" if verb_end < 0 else clause_before)
-        between = _after_last(between, "等、")
+    def _metric(self, text: str, mention: Mention, spans: list[tuple[int, int]], index: int,
+                clause_start: int, prev_end: int, verb_span: tuple[int, int] | None,
+                clause_after: str) -> str | None:
+        """What the quantity counts or measures: the words around it in its clause."""
+        ls = spans[index][0]
         following = ""
         if mention.unit_kind == "count":
             stop = self.words.stop_after.search(clause_after)
@@ -174,12 +197,49 @@ class CommitmentReader:
             if cut:
                 following = following[:cut.start()]
             following = following[:16]
-        if verb_end > 0 and not _clean(between, self) and not following:
-            between = _after_last(clause_before[:verb_end - len(verb or "")], "、，")
-            between = _after_last(between, "等")
-        phrase = _clean(between, self) + following
-        phrase = self.words.trim_trailing.sub("", phrase)
+        between_start = max(verb_span[1], prev_end) if verb_span else prev_end
+        between = _after_last(text[between_start:ls], "等")
+        if prev_end > clause_start and between_start == prev_end:
+            between = self.words.list_split.split(between)[-1]
+        if following and self.words.list_split.search(between):
+            between = ""
+        between = self._clean(between)
+        if not between and not following and verb_span:
+            head_start = max([clause_start] + [e for s, e in spans if e <= verb_span[0]])
+            head = text[head_start:verb_span[0]]
+            between = self._clean(self._respective(text, head, spans, index, verb_span))
+        phrase = self.words.trim_trailing.sub("", between + following)
         return phrase[-20:] or None
+
+    def _respective(self, text: str, head: str, spans: list[tuple[int, int]], index: int,
+                    verb_span: tuple[int, int]) -> str:
+        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
+        m = self.words.respectively.search(head)
+        if not m:
+            return head
+        items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
+        clause_end = _CLAUSE_BREAK.search(text, verb_span[1])
+        limit = clause_end.start() if clause_end else len(text)
+        governed = [s for s, e in spans if verb_span[1] <= s < limit]
+        position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
+        if len(items) == len(governed) and position < len(items):
+            return items[position]
+        return head[:m.start()]
+
+    def _clean(self, phrase: str) -> str:
+        """``phrase`` without the subject's name, periods, modality and particles at its start."""
+        subject = self._subject()
+        if subject and phrase.startswith(subject):
+            phrase = phrase[len(subject):]
+        phrase = _BOOK_TITLE.sub("", phrase)
+        prev = None
+        while prev != phrase:
+            prev = phrase
+            phrase = self.words.trim_leading.sub("", phrase).lstrip("，,、；;：: ")
+            m = self.packs.period_re.match(phrase)
+            if m:
+                phrase = phrase[m.end():]
+        return phrase
 
     def _kind(self, mention: Mention, modality: str | None, clause_before: str,
               before: str, verb: str | None) -> str:
@@ -197,27 +257,14 @@ class CommitmentReader:
         return "fact"
 
 
-def _clean(phrase: str, reader: CommitmentReader) -> str:
-    subject = reader.subject or reader.doc_subject
-    if subject and phrase.startswith(subject):
-        phrase = phrase[len(subject):]
-    phrase = _BOOK_TITLE.sub("", phrase)
-    period = reader.packs.period_re.match(phrase)
-    if period:
-        phrase = phrase[period.end():]
-    prev = None
-    while prev != phrase:
-        prev = phrase
-        phrase = reader.words.trim_leading.sub("", phrase).lstrip("，,、；;：: ")
-        m = reader.packs.period_re.match(phrase)
-        if m:
-            phrase = phrase[m.end():]
-    return phrase
-
-
 def _after_last(text: str, chars: str) -> str:
     cut = max(text.rfind(c) for c in chars)
     return text[cut + 1:] if cut >= 0 else text
+
+
+def _first_break(text: str) -> int:
+    m = _CLAUSE_BREAK.search(text)
+    return m.end() if m else len(text)
 
 
 def _last_break(text: str) -> int:
@@ -232,9 +279,9 @@ def _last(pattern: regex.Pattern, text: str) -> str | None:
     return m.group() if m else None
 
 
-def _last_match(pattern: regex.Pattern, text: str) -> regex.Match | None:
+def _last_match(pattern: regex.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
     found = None
-    for found in pattern.finditer(text):
+    for found in pattern.finditer(text, pos, len(text) if endpos is None else endpos):
         pass
     return found
 

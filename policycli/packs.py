@@ -148,6 +148,8 @@ class Packs:
     metric_trim_leading: list[str] = field(default_factory=list)
     metric_trim_trailing: list[str] = field(default_factory=list)
     metric_stop_after: list[str] = field(default_factory=list)
+    metric_respectively: list[str] = field(default_factory=list)
+    metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
     future_cues: list[str] = field(default_factory=list)
     plan_verbs: list[str] = field(default_factory=list)
@@ -221,7 +223,8 @@ class Packs:
         def build() -> regex.Pattern:
             names = _alternation(self.places)
             suffixes = _alternation(self.place_suffixes)
-            return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)")
+            followers = _alternation(self.subject_followers + self.verbs)
+            return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
         return self._get("place", build)
 
     @property
@@ -424,7 +427,9 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "verbs": _named("verbs", _word_lists(words="verbs", frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _word_lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
-                                           stop_after="metric_stop_after")),
+                                           stop_after="metric_stop_after",
+                                           respectively="metric_respectively",
+                                           list_separators="metric_list_separators")),
     "kinds": _named("kinds", _word_lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
     "sections": _named("sections", _word_lists(fact="fact_sections", target="target_sections")),
     "periods": _named("periods", _pattern_lists(patterns="period_patterns")),
