@@ -92,10 +92,11 @@ MIN_SHARE = 0.25
 class Node:
     """An element of the page tree: tag, attributes, children (nodes and strings)."""
 
-    __slots__ = ("tag", "attrs", "children", "parent", "chrome")
+    __slots__ = ("tag", "attrs", "children", "parent", "chrome", "rank")
 
     def __init__(self, tag: str, attrs: dict[str, str], parent: "Node | None"):
         self.chrome = False
+        self.rank = 0
         self.tag = tag
         self.attrs = attrs
         self.children: list[Node | str] = []
@@ -159,6 +160,8 @@ class TreeBuilder(HTMLParser):
 def _words(node: Node) -> set[str]:
     """The id and class tokens of ``node``, whole and split at - and _, lower case."""
     words: set[str] = set()
+    if not node.attrs:
+        return words
     for value in (node.attrs.get("id", ""), node.attrs.get("class", "")):
         for token in value.lower().split():
             words.add(token)
@@ -166,13 +169,12 @@ def _words(node: Node) -> set[str]:
     return words
 
 
-def _chrome_by_name(node: Node) -> bool:
+def _chrome_by_name(node: Node, words: set[str]) -> bool:
     """Furniture by tag, hidden style or id/class words."""
     if node.tag in DROP or "hidden" in node.attrs:
         return True
     if _HIDDEN_STYLE.search(node.attrs.get("style", "")):
         return True
-    words = _words(node)
     if not words:
         return False
     if words & CHROME_STRONG or any(_NAV_PART.fullmatch(w) for w in words):
@@ -181,7 +183,7 @@ def _chrome_by_name(node: Node) -> bool:
 
 
 def mark_chrome(root: Node) -> None:
-    """Set ``node.chrome`` on every node.
+    """Set ``node.chrome`` and ``node.rank`` on every node.
 
     A form is furniture unless it holds paragraphs, headings or tables (whole
     pages sit in one form on some sites); an element named like furniture is
@@ -191,15 +193,17 @@ def mark_chrome(root: Node) -> None:
     rich: dict[int, bool] = {}
     holds_article: dict[int, bool] = {}
     for node in reversed(order):
+        words = _words(node)
+        node.rank = _content_rank(node, words)
         kids = [c for c in node.children if isinstance(c, Node)]
         rich[id(node)] = any(c.tag in RICH or rich[id(c)] for c in kids)
-        holds_article[id(node)] = any(_content_rank(c) == 2 or holds_article[id(c)] for c in kids)
+        holds_article[id(node)] = any(c.rank == 2 or holds_article[id(c)] for c in kids)
         if node.tag == "form":
             node.chrome = not rich[id(node)]
         elif node.tag in DROP:
             node.chrome = True
         else:
-            node.chrome = _chrome_by_name(node) and not holds_article[id(node)]
+            node.chrome = _chrome_by_name(node, words) and not holds_article[id(node)]
 
 
 def is_chrome(node: Node) -> bool:
@@ -207,9 +211,8 @@ def is_chrome(node: Node) -> bool:
     return node.chrome
 
 
-def _content_rank(node: Node) -> int:
+def _content_rank(node: Node, words: set[str]) -> int:
     """2 for a container that plainly holds the article, 1 for a likely one, 0 otherwise."""
-    words = _words(node)
     if node.tag == "article" or words & CONTENT_STRONG:
         return 2
     if node.tag == "main" or words & CONTENT_WEAK:
@@ -251,7 +254,7 @@ def choose_article(body: Node) -> Node:
     total = lengths[id(body)]
     best: dict[int, Node] = {}
     for node in _walk(body):
-        rank = _content_rank(node)
+        rank = node.rank
         if rank and (rank not in best or lengths[id(node)] > lengths[id(best[rank])]):
             best[rank] = node
     for rank in (2, 1):
@@ -360,16 +363,21 @@ def page_text(markup: str) -> str:
     article = choose_article(body)
     lines = Layout().render(article)
 
-    title_node = _find(root, "title", skip=lambda n: n.tag in ("script", "style"))
-    title = tidy(_plain(title_node)) if title_node is not None else ""
-    if not title:
-        heading = _find(article, "h1") or _find(body, "h1")
-        title = tidy(_plain(heading)) if heading is not None else ""
+    title = page_title(root, body, article)
     if title:
         if title in lines:
             lines.remove(title)
         lines.insert(0, title)
     return "\n".join(lines)
+
+
+def page_title(root: Node, body: Node, article: Node) -> str:
+    """The <title>, or the first <h1> when there is no title or the title is the h1 plus a site name."""
+    node = _find(root, "title", skip=lambda n: n.tag in ("script", "style"))
+    title = tidy(_plain(node)) if node is not None else ""
+    node = _find(article, "h1") or _find(body, "h1")
+    heading = tidy(_plain(node)) if node is not None else ""
+    return heading if heading and (not title or heading in title) else title
 
 
 def _plain(node: Node) -> str:

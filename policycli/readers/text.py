@@ -29,11 +29,12 @@ GB_ALIASES = frozenset({
 })
 UTF8_ALIASES = frozenset({"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"})
 
-# Characters no document is made of: controls other than tab/newline/CR/form
-# feed, private use, unassigned code points.
-_ODD = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}]--[\t\n\r\f]]", regex.V1)
+# Characters no document is made of: controls other than tab, line feed,
+# vertical tab (Word's manual line break), form feed and carriage return;
+# private use; unassigned code points.
+_ODD = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}]--[\t\n\v\f\r]]", regex.V1)
 # What GB18030 only reaches through its four-byte forms and real text rarely holds.
-_RARE_GB = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}\u3400-\u4dbf\U00010000-\U0010ffff]--[\t\n\r\f]]", regex.V1)
+_RARE_GB = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}\u3400-\u4dbf\U00010000-\U0010ffff]--[\t\n\v\f\r]]", regex.V1)
 _COMMON_CJK = regex.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _HANZI = regex.compile(r"[\u4e00-\u9fff]")
 _BEYOND_LATIN1 = regex.compile(r"[^\x00-\xff]")
