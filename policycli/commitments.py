@@ -64,7 +64,7 @@ def document_subject(text: str, packs: Packs) -> str | None:
         m = pattern.search(head)
         if m:
             name = m.group("subject")
-            return name if name.endswith(("政府", "国务院")) else name + "人民政府"
+            return name + "人民政府" if "政府工作报告" in m.group() and not name.endswith("政府") else name
     return None
 
 
@@ -88,7 +88,13 @@ class CommitmentReader:
         for m in mentions:
             ls = sentence.to_local(m.start)
             spans.append((ls, ls + (m.end - m.start)))
-        return [self._record(sentence, m, spans, i) for i, m in enumerate(mentions)]
+        records: list[Record] = []
+        for i, m in enumerate(mentions):
+            record = self._record(sentence, m, spans, i)
+            if record.metric is None and records:
+                record.metric = records[-1].metric
+            records.append(record)
+        return records
 
     # -- context ---------------------------------------------------------
 
@@ -118,7 +124,9 @@ class CommitmentReader:
         m = self.packs.subject_re.match(text)
         if m:
             name = m.group("subject")
-            if name not in self.packs.not_subjects and not name.startswith(("全", "各", "我", "本", "该")):
+            if not (any(w in name for w in self.packs.not_subjects)
+                    or any(w in name for w in self.packs.not_in_names)
+                    or self.packs.verb_re.match(name)):
                 return name
         m = self.packs.place_re.match(text)
         return m.group("subject") if m else None
@@ -206,9 +214,15 @@ class CommitmentReader:
         between = self._clean(between)
         if not between and not following and verb_span:
             head_start = max([clause_start] + [e for s, e in spans if e <= verb_span[0]])
+            earlier_verb = _last_match(self.packs.verb_re, text, head_start, verb_span[0])
+            if earlier_verb:
+                head_start = earlier_verb.end()
             head = text[head_start:verb_span[0]]
             between = self._clean(self._respective(text, head, spans, index, verb_span))
-        phrase = self.words.trim_trailing.sub("", between + following)
+        phrase = self._trim_end(between + following)
+        indicator = _last_match(self.packs.indicator_re, text, prev_end, ls)
+        if indicator and (not phrase or phrase in indicator.group() or not following):
+            return indicator.group()
         return phrase[-20:] or None
 
     def _respective(self, text: str, head: str, spans: list[tuple[int, int]], index: int,
@@ -225,6 +239,20 @@ class CommitmentReader:
         if len(items) == len(governed) and position < len(items):
             return items[position]
         return head[:m.start()]
+
+    def _trim_end(self, phrase: str) -> str:
+        """``phrase`` without trailing particles, comparator words and periods."""
+        prev = None
+        while prev != phrase:
+            prev = phrase
+            phrase = self.words.trim_trailing.sub("", phrase)
+            m = self.packs.prefix_re.search(phrase)
+            if m and m.start() > 0:
+                phrase = phrase[:m.start()]
+            m = _last_match(self.packs.period_re, phrase)
+            if m and m.end() == len(phrase) and m.start() > 0:
+                phrase = phrase[:m.start()]
+        return phrase
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
@@ -247,6 +275,8 @@ class CommitmentReader:
         if modality:
             return "target"
         if self.packs.fact_re.search(clause_before) or self.packs.fact_re.search(before[-12:]):
+            return "fact"
+        if self.mood == "fact":
             return "fact"
         if self.packs.future_re.search(before):
             return "plan" if counted_programme else "target"

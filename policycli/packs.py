@@ -148,6 +148,8 @@ class Packs:
     metric_trim_leading: list[str] = field(default_factory=list)
     metric_trim_trailing: list[str] = field(default_factory=list)
     metric_stop_after: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    threshold_markers: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
@@ -161,6 +163,7 @@ class Packs:
     subject_suffixes: list[str] = field(default_factory=list)
     subject_followers: list[str] = field(default_factory=list)
     not_subjects: list[str] = field(default_factory=list)
+    not_in_names: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
@@ -217,6 +220,10 @@ class Packs:
                 rf"(?:^|(?<=[，,。；;：:\s]))(?P<subject>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
             )
         return self._get("subject", build)
+
+    @property
+    def indicator_re(self) -> regex.Pattern:
+        return self._get("indicator", lambda: regex.compile(_alternation(self.indicators)))
 
     @property
     def place_re(self) -> regex.Pattern:
@@ -400,7 +407,7 @@ def _load_subjects(packs: Packs, ck: _Checker, value: Any) -> int:
     if "issuers" in value:
         n += _pattern_lists(issuers="issuers")(packs, ck, {"issuers": value.pop("issuers")}, "subjects")
     return n + _word_lists(suffixes="subject_suffixes", followers="subject_followers",
-                           not_subjects="not_subjects")(packs, ck, value, "subjects")
+                           not_subjects="not_subjects", not_in_names="not_in_names")(packs, ck, value, "subjects")
 
 
 def _load_stops(packs: Packs, ck: _Checker, value: Any) -> int:
@@ -409,6 +416,9 @@ def _load_stops(packs: Packs, ck: _Checker, value: Any) -> int:
     if "bare_numerals" in value:
         n += _word_lists(bare_numerals="bare_numerals")(
             packs, ck, {"bare_numerals": value.pop("bare_numerals")}, "stops")
+    if "threshold_markers" in value:
+        n += _word_lists(threshold_markers="threshold_markers")(
+            packs, ck, {"threshold_markers": value.pop("threshold_markers")}, "stops")
     return n + _pattern_lists(patterns="stop_patterns")(packs, ck, value, "stops")
 
 
@@ -435,6 +445,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "periods": _named("periods", _pattern_lists(patterns="period_patterns")),
     "stops": _load_stops,
     "subjects": _load_subjects,
+    "indicators": _named("indicators", _word_lists(names="indicators")),
     "places": _named("places", _word_lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
 }

@@ -138,9 +138,11 @@ def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: st
     prefix = _prefix(norm, start, packs)
     scale_only = cjk and is_scale_only(n1.strip(mids))
     followed_by_word = bool(after) and _HAN.match(after) is not None
-    if scale_only and followed_by_word and not (prefix and prefix in packs.prefix_comparators):
+    if scale_only and followed_by_word:
         return None
     if suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word:
+        return None
+    if (prefix or suffix) and after in packs.threshold_markers:
         return None
     factor = unit.factor if unit else 1.0
     mid = any(c in mids for c in n1)
