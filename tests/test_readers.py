@@ -7,6 +7,8 @@ import random
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policycli import readers
 from policycli.readers import ReadError, read, read_bytes
@@ -58,9 +60,34 @@ def test_a_second_bom_is_text_and_kept():
     assert source.text == "\ufeff甲"
 
 
-@pytest.mark.parametrize("text", ["café 12 €", "Привет, мир: рост 5%", "plain ascii"])
+@pytest.mark.parametrize("text", ["café 12 €", "naïve résumé", "Привет, мир: рост 5%", "plain ascii", "中文"])
 def test_utf8_in_other_scripts_is_not_taken_for_gbk(text):
     assert read_bytes(text.encode("utf-8"), "x.txt").encoding == "utf-8"
+
+
+# GBK bytes that are also valid UTF-8 ("¼", "ʵʩ") or begin like a UTF-8 BOM.
+@pytest.mark.parametrize("text", ["录", "实施", "锘狂鼹峦"])
+def test_gbk_that_is_also_valid_utf8_is_read_as_gbk(text):
+    source = read_bytes(text.encode("gbk"), "x.txt")
+    assert (source.text, source.encoding) == (text, "gb18030")
+
+
+# Every GB2312 hanzi (rows B0-F7), digits, Chinese punctuation and layout.
+GB2312_HANZI = [
+    bytes([row, cell]).decode("gb2312")
+    for row in range(0xB0, 0xF8) for cell in range(0xA1, 0xFF)
+    if (row, cell) not in {(0xD7, c) for c in range(0xFA, 0xFF)}
+]
+CHINESE_TEXT = st.text(
+    alphabet=st.sampled_from(GB2312_HANZI + list("0123456789．，。、；：％（）　 \n\r\t")),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CHINESE_TEXT, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le-bom", "gb18030"]))
+def test_chinese_text_round_trips_in_every_encoding(text, encoding):
+    assert read_bytes(ENCODINGS[encoding][0](text), "x.txt").text == text
 
 
 BAD_TEXT = {

@@ -37,7 +37,10 @@ _ODD = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}]--[\t\n\v\f\r]]", regex.V1)
 _RARE_GB = regex.compile(r"[[\p{Cc}\p{Co}\p{Cn}\u3400-\u4dbf\U00010000-\U0010ffff]--[\t\n\v\f\r]]", regex.V1)
 _COMMON_CJK = regex.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _HANZI = regex.compile(r"[\u4e00-\u9fff]")
-_BEYOND_LATIN1 = regex.compile(r"[^\x00-\xff]")
+_LATIN_WORD = regex.compile(r"[A-Za-z\u00c0-\u024f]*[A-Za-z][A-Za-z\u00c0-\u024f]*")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+# Past this size a byte string cannot be both real UTF-8 Chinese and all-GB2312 GBK.
+AMBIGUOUS_BYTES = 4096
 ODD_SHARE = 0.02
 TRUNCATED = "UTF-8 text ends in the middle of a character (truncated file?)"
 
@@ -90,22 +93,45 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _gb_is_likelier(utf8_text: str, data: bytes) -> str | None:
-    """The GB18030 reading of bytes that are also valid UTF-8, when it is the likelier one.
-
-    Short GBK text can happen to be valid UTF-8 (一 is D2 BB, which UTF-8
-    reads as a Cyrillic letter). When the UTF-8 reading has no Chinese but
-    characters beyond Latin-1, and the GB18030 reading is made only of
-    GB2312 characters with some hanzi, the document is GBK.
-    """
-    if _COMMON_CJK.search(utf8_text) or not _BEYOND_LATIN1.search(utf8_text):
-        return None
+def _gb2312_reading(data: bytes) -> str | None:
+    """``data`` as GB18030 if that gives only GB2312 characters with some hanzi, else None."""
     try:
         gb = data.decode("gb18030")
         gb.encode("gb2312")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
     return gb if _HANZI.search(gb) else None
+
+
+def _reads_well(text: str) -> bool:
+    """True when every non-ASCII character is a GB2312 Chinese character or sign, or a
+    letter of a Latin word (café): what a real document in either script holds."""
+    for char in _NON_ASCII.findall(_LATIN_WORD.sub("", text)):
+        if not _COMMON_CJK.match(char):
+            return False
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def _gb_is_likelier(utf8_text: str, data: bytes) -> str | None:
+    """The GB18030 reading of bytes that are also valid UTF-8, when it is the likelier one.
+
+    Short GBK text can happen to be valid UTF-8 (实施 is D2B5 CAA9, which
+    UTF-8 reads as "ʵʩ"). When the GB18030 reading is all GB2312 with some
+    hanzi and the UTF-8 reading holds anything else than GB2312 Chinese and
+    Latin words, the document is GBK. Long UTF-8 Chinese never reads as
+    all-GB2312, so only short texts or texts with no Chinese are checked.
+    """
+    if not _NON_ASCII.search(utf8_text):
+        return None
+    if len(data) > AMBIGUOUS_BYTES and _COMMON_CJK.search(utf8_text):
+        return None
+    if _reads_well(utf8_text):
+        return None
+    return _gb2312_reading(data)
 
 
 def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
@@ -122,10 +148,12 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
         except UnicodeDecodeError as exc:
             if codec == "utf-32-le":
                 return decode_utf16_le_after_bom(data, name)
-            raise ReadError(name, f"starts with a {label} byte-order mark but is not valid {label} ({exc.reason})") from None
-        if not looks_like_text(text):
-            raise ReadError(name, f"not a text document (decodes as {label} to mostly control or unassigned characters)")
-        return text, label
+            if codec != "utf-8":  # EF BB BF can also begin GBK text (锘...)
+                raise ReadError(name, f"starts with a {label} byte-order mark but is not valid {label} ({exc.reason})") from None
+        else:
+            if not looks_like_text(text):
+                raise ReadError(name, f"not a text document (decodes as {label} to mostly control or unassigned characters)")
+            return text, label
 
     if 0 in data:
         guess = _utf16_without_bom(data)
@@ -162,6 +190,10 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
         if not looks_like_text(utf8):
             raise ReadError(name, "not a text document (mostly control or unassigned characters)")
         return utf8, "utf-8"
+    if cut and (len(data) <= AMBIGUOUS_BYTES or not truncated):
+        gb = _gb2312_reading(data)
+        if gb is not None:
+            return gb, "gb18030"
     if truncated:
         raise ReadError(name, TRUNCATED)
     try:
