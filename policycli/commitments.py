@@ -7,6 +7,7 @@ into a :class:`Record` with subject, verb, metric, modality, period and kind.
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -38,23 +39,25 @@ class _Words:
     target_sections: tuple[str, ...]
 
 
+@lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
-    def build() -> _Words:
-        def alt(words: Iterable[str]) -> str:
-            return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
-        return _Words(
-            regex.compile(f"^(?:{alt(packs.metric_trim_leading)})+"),
-            regex.compile(f"(?:{alt(packs.metric_trim_trailing)})+$"),
-            regex.compile(f"{alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
-            regex.compile(f"^[^，,。；;]{{0,30}}?(?:{alt(packs.frame_close)})(?P<verb>{alt(packs.verbs)})"),
-            tuple(packs.frame_open),
-            regex.compile(f"(?:{alt(packs.metric_respectively)})$"),
-            regex.compile(f"(?:{alt(packs.metric_list_separators)})"),
-            frozenset(packs.plan_verbs),
-            tuple(packs.fact_sections),
-            tuple(packs.target_sections),
-        )
-    return packs._get("commitment_words", build)
+    """The matchers for ``packs``, built once per pack set."""
+    return _Words(
+        regex.compile(f"^(?:{_alt(packs.metric_trim_leading)})+"),
+        regex.compile(f"(?:{_alt(packs.metric_trim_trailing)})+$"),
+        regex.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        regex.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
+        tuple(packs.frame_open),
+        regex.compile(f"(?:{_alt(packs.metric_respectively)})$"),
+        regex.compile(f"(?:{_alt(packs.metric_list_separators)})"),
+        frozenset(packs.plan_verbs),
+        tuple(packs.fact_sections),
+        tuple(packs.target_sections),
+    )
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
 def document_subject(text: str, packs: Packs) -> str | None:

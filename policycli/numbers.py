@@ -1,6 +1,7 @@
 """Numerals: Arabic, full-width, separated, Chinese and mixed, to floats."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Mapping
 
@@ -14,8 +15,13 @@ _CJK_SCALE_CHARS = frozenset("十百千万亿")
 _ARABIC_CHARS = frozenset("0123456789.,，")
 
 
+_HAS_FULL_WIDTH = re.compile("[０-９．％＋－]")
+
+
 def normalise(text: str) -> str:
     """``text`` with full-width digits as ASCII; same length, same offsets."""
+    if _HAS_FULL_WIDTH.search(text) is None:
+        return text
     return text.translate(FULL_WIDTH)
 
 

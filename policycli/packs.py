@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -124,7 +124,7 @@ def _check_not_catastrophic(checker: _Checker, entry: str, pattern: str, compile
 
 # --- the pack --------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)
 class Packs:
     """All lexicons, merged from the pack files, and the matchers built from them."""
 
@@ -167,76 +167,65 @@ class Packs:
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
-    _compiled: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    # -- compiled matchers, built on first use ---------------------------
+    # -- compiled matchers, built once on first use ----------------------
 
-    def _get(self, name: str, build: Callable[[], Any]) -> Any:
-        found = self._compiled.get(name)
-        if found is None:
-            found = self._compiled[name] = build()
-        return found
-
-    @property
+    @cached_property
     def quantity_re(self) -> regex.Pattern:
-        return self._get("quantity", self._build_quantity)
+        return self._build_quantity()
 
-    @property
+    @cached_property
     def stop_re(self) -> regex.Pattern:
-        return self._get("stop", lambda: _union(self.stop_patterns))
+        return _union(self.stop_patterns)
 
-    @property
+    @cached_property
     def period_re(self) -> regex.Pattern:
-        return self._get("period", lambda: _union(self.period_patterns))
+        return _union(self.period_patterns)
 
-    @property
+    @cached_property
     def verb_re(self) -> regex.Pattern:
-        return self._get("verb", lambda: regex.compile(_alternation(self.verbs)))
+        return regex.compile(_alternation(self.verbs))
 
-    @property
+    @cached_property
     def modality_re(self) -> regex.Pattern:
-        return self._get("modality", lambda: regex.compile(_alternation(self.modality)))
+        return regex.compile(_alternation(self.modality))
 
-    @property
+    @cached_property
     def fact_re(self) -> regex.Pattern:
-        return self._get("fact", lambda: regex.compile(_alternation(self.fact_cues)))
+        return regex.compile(_alternation(self.fact_cues))
 
-    @property
+    @cached_property
     def future_re(self) -> regex.Pattern:
-        return self._get("future", lambda: regex.compile(_alternation(self.future_cues)))
+        return regex.compile(_alternation(self.future_cues))
 
-    @property
+    @cached_property
     def prefix_re(self) -> regex.Pattern:
         """Comparator words ending right where a quantity starts."""
         words = list(self.prefix_comparators) + [c[0] for c in self.circumfixes]
-        return self._get("prefix", lambda: regex.compile(f"(?:{_alternation(words)})\\s*$"))
+        return regex.compile(f"(?:{_alternation(words)})\\s*$")
 
-    @property
+    @cached_property
     def subject_re(self) -> regex.Pattern:
-        def build() -> regex.Pattern:
-            suffixes = _alternation(self.subject_suffixes)
-            followers = _alternation(self.subject_followers + self.verbs)
-            return regex.compile(
-                rf"(?:^|(?<=[，,。；;：:\s]))(?P<subject>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
-            )
-        return self._get("subject", build)
+        suffixes = _alternation(self.subject_suffixes)
+        followers = _alternation(self.subject_followers + self.verbs)
+        return regex.compile(
+            rf"(?:^|(?<=[，,。；;：:\s]))(?P<subject>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
+        )
 
-    @property
+    @cached_property
     def indicator_re(self) -> regex.Pattern:
-        return self._get("indicator", lambda: regex.compile(_alternation(self.indicators)))
+        return regex.compile(_alternation(self.indicators))
 
-    @property
+    @cached_property
     def place_re(self) -> regex.Pattern:
-        def build() -> regex.Pattern:
-            names = _alternation(self.places)
-            suffixes = _alternation(self.place_suffixes)
-            followers = _alternation(self.subject_followers + self.verbs)
-            return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
-        return self._get("place", build)
+        names = _alternation(self.places)
+        suffixes = _alternation(self.place_suffixes)
+        followers = _alternation(self.subject_followers + self.verbs)
+        return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
 
-    @property
+    @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
-        return self._get("issuers", lambda: [regex.compile(p, regex.MULTILINE) for p in self.issuers])
+        return [regex.compile(p, regex.MULTILINE) for p in self.issuers]
 
     def _build_quantity(self) -> regex.Pattern:
         arabic = r"\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?"
