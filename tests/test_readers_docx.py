@@ -118,6 +118,16 @@ BROKEN = {
 }
 
 
+def _damage_document_part(path) -> None:
+    write_docx(path, paragraph(t("甲乙丙丁" * 2000)))
+    data = path.read_bytes()
+    start = data.find(b"word/document.xml") + 40
+    path.write_bytes(data[:start] + bytes(b ^ 0x55 for b in data[start:start + 50]) + data[start + 50:])
+
+
+BROKEN["damaged-deflate-stream"] = (_damage_document_part, "not a valid .docx (damaged zip")
+
+
 @pytest.mark.parametrize("make,reason", BROKEN.values(), ids=BROKEN.keys())
 def test_broken_docx_fails_with_one_line(tmp_path, make, reason):
     path = tmp_path / "x.docx"

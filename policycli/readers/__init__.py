@@ -59,7 +59,12 @@ def read_bytes(data: bytes, name: str = "-", *, max_bytes: int = DEFAULT_MAX_BYT
         raise ReadError(name, "not a text document (a zip archive that is not a .docx)")
     if kind == OLE:
         raise ReadError(name, "not a supported document (a legacy .doc/.xls file or an encrypted Office file; save it as .docx)")
-    return READERS.get(kind, read_text)(data, name)
+    try:
+        return READERS.get(kind, read_text)(data, name)
+    except ReadError:
+        raise
+    except Exception as exc:  # a reader bug or an input it did not foresee: still one line
+        raise ReadError(name, f"cannot be read as {kind} ({type(exc).__name__}: {exc})") from exc
 
 
 def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:

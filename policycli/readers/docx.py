@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from xml.etree import ElementTree as ET
 
 from .source import ReadError, Source
@@ -21,7 +22,7 @@ REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationshi
 OFFICE_DOCUMENT = "/officeDocument"
 DEFAULT_PART = "word/document.xml"
 # A document part larger than this, unpacked, is refused rather than parsed.
-MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_PART_BYTES = 128 * 1024 * 1024
 
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
 T, TAB, BR, CR = W + "t", W + "tab", W + "br", W + "cr"
@@ -119,12 +120,13 @@ def docx_text(data: bytes, name: str) -> str:
             part = DEFAULT_PART
         if part not in names:
             raise fail(f"no {DEFAULT_PART}")
-        if archive.getinfo(part).file_size > MAX_PART_BYTES:
-            raise fail(f"{part} unpacks to over {MAX_PART_BYTES // 2**20} MB")
         try:
-            xml = archive.read(part)
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
+            with archive.open(part) as stream:  # bounded: the declared size may lie
+                xml = stream.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
             raise fail(f"damaged zip: {exc}") from None
+        if len(xml) > MAX_PART_BYTES:
+            raise fail(f"{part} unpacks to over {MAX_PART_BYTES // 2**20} MB")
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
