@@ -178,18 +178,28 @@ def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> Doc
 
 
 _worker_packs = None
+_worker_error: str | None = None
 
 
 def _init_worker(pack_paths: tuple[str, ...]) -> None:
-    """Load the packs once per worker; Ctrl-C is the parent's to handle."""
-    global _worker_packs
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .packs import load_packs
+    """Load the packs once per worker; Ctrl-C is the parent's to handle.
 
-    _worker_packs = load_packs(extra=pack_paths)
+    A pack that fails to load here is reported on every file the worker is
+    given, rather than breaking the pool with no explanation.
+    """
+    global _worker_packs, _worker_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        from .packs import load_packs
+
+        _worker_packs = load_packs(extra=pack_paths)
+    except Exception as exc:
+        _worker_error = _one_line(f"{type(exc).__name__}: {exc}")
 
 
 def _work(path: str, max_bytes: int) -> DocResult:
+    if _worker_error is not None:
+        return DocResult(path, "failed", error=f"{path}: {_worker_error}")
     return _extract(path, max_bytes, _worker_packs)
 
 

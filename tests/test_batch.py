@@ -22,7 +22,8 @@ def test_expand_walks_folders_skips_hidden_and_unsupported_and_sorts(tmp_path):
     wanted = [touch(docs / "b.txt"), touch(docs / "a" / "z.html"), touch(docs / "a" / "Y.TXT")]
     touch(docs / ".hidden.txt")
     touch(docs / ".git" / "c.txt")
-    touch(docs / "notes.md")
+    touch(docs / "photo.png")
+    assert ".png" not in batch.supported_suffixes()
     found = batch.expand([str(docs)])
     assert found.paths == sorted(wanted)
     assert found.folders == [str(docs)]
@@ -30,7 +31,7 @@ def test_expand_walks_folders_skips_hidden_and_unsupported_and_sorts(tmp_path):
 
 
 def test_expand_takes_plain_files_whatever_their_suffix_and_dedupes(tmp_path):
-    notes = touch(tmp_path / "notes.md")
+    notes = touch(tmp_path / "notes.png")
     text = touch(tmp_path / "a.txt")
     found = batch.expand([notes, text, str(tmp_path / "." / "a.txt"), str(tmp_path)])
     assert found.paths == sorted([notes, text])

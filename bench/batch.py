@@ -1,0 +1,76 @@
+"""Batch throughput: one worker against two, then a re-run over unchanged files.
+
+Runs ``policycli extract CORPUS --db ...`` as a subprocess into fresh stores
+and prints wall time, files per second, the speed-up of two workers over
+one, the re-run's time as a share of the first run, and peak memory
+(``ru_maxrss`` of the child processes). The corpus is ``../shared/bench``
+beside the repository when present, else a generated one of 240 files.
+
+    python bench/batch.py [CORPUS]
+"""
+from __future__ import annotations
+
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
+SUMMARY = re.compile(r"(\d+) files: (\d+) processed, (\d+) skipped, (\d+) failed; (\d+) records")
+PARAGRAPH = (
+    "第{n}号通知：全年力争引进亿元以上项目{a}个，新增高新技术企业{b}家，"
+    "完成固定资产投资{a}.5亿元，同比增长{c}%左右。到2028年，产业链总规模突破{b}00亿元，"
+    "新建标准厂房{a}万平方米，新增就业岗位{c}000个。\n"
+)
+
+
+def generated_corpus(folder: Path, files: int = 240) -> Path:
+    """A stand-in corpus of short policy-style texts with many figures each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(files):
+        text = "".join(PARAGRAPH.format(n=n, a=n % 50 + k, b=n % 30 + 2, c=k % 9 + 1) for k in range(40))
+        (folder / f"notice-{n:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def extract(corpus: Path, db: Path, jobs: int) -> tuple[float, tuple[int, ...], int]:
+    """Run one extract; wall seconds, the summary counts, and peak child RSS so far (KiB)."""
+    command = [sys.executable, "-m", "policycli", "extract", str(corpus), "--db", str(db),
+               "--jobs", str(jobs), "-o", str(db.with_suffix(".jsonl"))]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    found = SUMMARY.search(done.stderr)
+    if done.returncode not in (0, 1) or not found:
+        sys.exit(f"extract failed ({done.returncode}):\n{done.stderr}")
+    return wall, tuple(int(g) for g in found.groups()), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if len(sys.argv) > 1:
+            corpus = Path(sys.argv[1])
+        elif SHARED.is_dir():
+            corpus = SHARED
+        else:
+            corpus = generated_corpus(tmp / "corpus")
+        print(f"corpus: {corpus}")
+        print(f"{'run':<22}{'wall s':>9}{'files/s':>10}{'files':>7}{'done':>6}{'skip':>6}{'fail':>6}"
+              f"{'records':>9}{'peak MiB':>10}")
+        runs = {}
+        for name, db, jobs in (("--jobs 1", "one", 1), ("--jobs 2", "two", 2), ("re-run --jobs 2", "two", 2)):
+            wall, (files, processed, skipped, failed, records), peak = extract(corpus, tmp / f"{db}.sqlite", jobs)
+            runs[name] = wall
+            print(f"{name:<22}{wall:>9.2f}{files / wall:>10.1f}{files:>7}{processed:>6}{skipped:>6}{failed:>6}"
+                  f"{records:>9}{peak / 1024:>10.1f}")
+        print(f"speed-up, 2 jobs over 1: {runs['--jobs 1'] / runs['--jobs 2']:.2f}x (aim >= 1.7 on 2 cores)")
+        print(f"re-run over unchanged files: {100 * runs['re-run --jobs 2'] / runs['--jobs 2']:.1f}% "
+              "of the first run (aim < 10%)")
+
+
+if __name__ == "__main__":
+    main()
