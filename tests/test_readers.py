@@ -145,6 +145,21 @@ def test_unreadable_file(tmp_path):
         path.chmod(0o600)
 
 
+def test_permission_error_is_reported_even_when_running_as_root(tmp_path, monkeypatch):
+    import policycli.readers as module
+
+    path = tmp_path / "locked.txt"
+    path.write_text("甲")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(module, "open", refuse, raising=False)
+    with pytest.raises(ReadError) as exc:
+        read(path)
+    assert one_line_error(exc, str(path)) == "permission denied"
+
+
 def test_size_is_checked_before_reading(tmp_path):
     path = tmp_path / "big.txt"
     with open(path, "wb") as handle:  # sparse: nothing is written, the size is set

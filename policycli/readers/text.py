@@ -152,7 +152,7 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
                 raise ReadError(name, f"starts with a {label} byte-order mark but is not valid {label} ({exc.reason})") from None
         else:
             if not looks_like_text(text):
-                raise ReadError(name, f"not a text document (decodes as {label} to mostly control or unassigned characters)")
+                raise ReadError(name, f"not a text document (decodes as {label} to too many control or unassigned characters)")
             return text, label
 
     if 0 in data:
@@ -188,7 +188,7 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
         if gb is not None:
             return gb, "gb18030"
         if not looks_like_text(utf8):
-            raise ReadError(name, "not a text document (mostly control or unassigned characters)")
+            raise ReadError(name, "not a text document (too many control or unassigned characters)")
         return utf8, "utf-8"
     if cut and (len(data) <= AMBIGUOUS_BYTES or not truncated):
         gb = _gb2312_reading(data)
@@ -203,7 +203,7 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
             raise ReadError(name, TRUNCATED) from None
         raise ReadError(name, "cannot decode as UTF-8 or GB18030") from None
     if not looks_like_text(text, _RARE_GB):
-        raise ReadError(name, "not a text document (not UTF-8, and as GB18030 mostly control, private-use or rare characters)")
+        raise ReadError(name, "not a text document (not UTF-8, and as GB18030 too many control, private-use or rare characters)")
     return text, "gb18030"
 
 
