@@ -316,6 +316,8 @@ def run(
                     waiting.future.done() and waiting.future.exception() is None
                 ):
                     waiting.future = pool.submit(_work, waiting.path, max_bytes)
+        except Exception as exc:  # e.g. a result that could not be sent back
+            result = DocResult(item.path, "failed", error=_one_line(f"{item.path}: {type(exc).__name__}: {exc}"))
         return finish(result, item.sha256, item.size)
 
     window: deque[DocResult | _Pending] = deque()
@@ -368,6 +370,8 @@ class ProgressBar:
             TimeRemainingColumn(),
             console=console,
             transient=True,
+            redirect_stdout=False,  # records must reach stdout untouched
+            redirect_stderr=False,
         )
         self._task = self._progress.add_task("extract", total=total, records=0, rate="")
         self._records = 0
@@ -378,6 +382,10 @@ class ProgressBar:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Remove the bar; safe to call more than once."""
         self._progress.stop()
 
     def advance(self, result: DocResult) -> None:

@@ -157,7 +157,10 @@ def extract(
 
     summary = batch.Summary()
     sources = []
-    show_progress = not quiet and sys.stderr.isatty()
+    # Not while records stream to the same terminal: the bar would tear them.
+    # A table is printed only once every file is done, after the bar is gone.
+    show_progress = not quiet and sys.stderr.isatty() and (
+        output is not None or fmt == "table" or not sys.stdout.isatty())
     progress = None
     if show_progress:
         from rich.console import Console
@@ -176,6 +179,8 @@ def extract(
             if result.error:
                 note(result.error)
             yield from filter(keep, result.records)
+        if progress is not None:
+            progress.stop()
 
     stream = records()
     complete = False
