@@ -51,7 +51,7 @@ NUMERIC_FIELDS = frozenset({"start", "end", "value", "value_max"})
 WRAPPED_FIELDS = frozenset({"subject", "metric", "sentence", "section"})
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0###"
-MENTION_FONT = InlineFont(b=True, color="C00000")
+MENTION_FONT = InlineFont(rFont="Calibri", sz=11, b=True, color="C00000")
 CHART_SUBJECTS = 20
 MAX_CELL_CHARS = 32767
 
@@ -63,13 +63,15 @@ def _register_styles(wb: Workbook) -> None:
     alignment and number format cell by cell.
     """
     top = Alignment(vertical="top")
+    # A named style without a font would leave its cells with an empty font record.
+    plain, bold = Font(name="Calibri", size=11), Font(name="Calibri", size=11, bold=True)
     for style in (
-        NamedStyle("text", alignment=top),
-        NamedStyle("wrap", alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("integer", number_format=INTEGER_FORMAT, alignment=top),
-        NamedStyle("decimal", number_format=DECIMAL_FORMAT, alignment=top),
-        NamedStyle("header", font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7")),
-        NamedStyle("title", font=Font(bold=True)),
+        NamedStyle("text", font=plain, alignment=top),
+        NamedStyle("wrap", font=plain, alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle("integer", font=plain, number_format=INTEGER_FORMAT, alignment=top),
+        NamedStyle("decimal", font=plain, number_format=DECIMAL_FORMAT, alignment=top),
+        NamedStyle("header", font=bold, fill=PatternFill("solid", fgColor="DDEBF7")),
+        NamedStyle("title", font=bold),
     ):
         wb.add_named_style(style)
 
@@ -155,11 +157,9 @@ def _sentence_cell(ws, sentence: str, span: tuple[int, int] | None) -> WriteOnly
                               strip_illegal(sentence[end:]))
     if not mention:
         return _text_cell(ws, sentence, "wrap")
-    parts: list[Any] = []
     if (before + mention).startswith(FORMULA_TRIGGERS):
-        parts.append("'")
-    if before:
-        parts.append(before)
+        before = "'" + before
+    parts: list[Any] = [before] if before else []
     parts.append(TextBlock(MENTION_FONT, mention))
     if after:
         parts.append(after)
