@@ -47,20 +47,27 @@ def _usage_error(message: str) -> typer.Exit:
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
-    """The output format: ``--format``, else ``-o``'s suffix, else by what stdout is."""
+    """The output format: ``--format``, else ``-o``'s suffix, else by what stdout is.
+
+    Also refuses, before any work is done, an output that cannot be written.
+    """
     from .export import FORMATS, format_from_path
 
     if fmt is not None:
         fmt = fmt.lower()
         if fmt not in FORMATS:
             raise _usage_error(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-        return fmt
-    if output is not None:
-        guessed = format_from_path(output)
-        if guessed is None:
+    elif output is not None:
+        fmt = format_from_path(output)
+        if fmt is None:
             raise _usage_error(f"-o {output}: cannot tell the format from the suffix; add --format")
-        return guessed
-    return "table" if sys.stdout.isatty() else "jsonl"
+    else:
+        fmt = "table" if sys.stdout.isatty() else "jsonl"
+    if output is not None and not output.absolute().parent.is_dir():
+        raise _usage_error(f"-o {output}: folder {output.absolute().parent} does not exist")
+    if output is None and fmt == "xlsx" and sys.stdout.isatty():
+        raise _usage_error("an XLSX workbook cannot go to a terminal; give -o FILE.xlsx")
+    return fmt
 
 
 def _record_filter(kind: str | None, unit_kind: str | None, subject: str | None):
@@ -85,7 +92,10 @@ def _silence_stdout() -> None:
 
 
 def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
-    """Write with the exporters; False when stdout's reader went away mid-way."""
+    """Write with the exporters; False when stdout's reader went away mid-way.
+
+    Any other write error is one line on stderr and exit code 1.
+    """
     from .export import write_records
 
     try:
@@ -95,6 +105,9 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
     except BrokenPipeError:
         _silence_stdout()
         return False
+    except OSError as exc:
+        _say(f"policycli: {exc.filename or output or 'stdout'}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_FAILED) from None
     return True
 
 
