@@ -1,6 +1,7 @@
 """The library entry points the command line is a thin layer over."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 
 from . import readers
@@ -8,7 +9,7 @@ from .commitments import CommitmentReader, mentions_by_sentence
 from .packs import Packs, default_packs
 from .quantities import find_mentions
 from .record import Record
-from .segment import segment
+from .segment import paragraphs
 
 
 def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[Record]:
@@ -19,8 +20,14 @@ def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[
         return []
     reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
-    for sentence, found in mentions_by_sentence(segment(text), mentions):
-        records.extend(reader.read(sentence, found))
+    starts = [m.start for m in mentions]
+    for paragraph in paragraphs(text):
+        reader.enter(paragraph)
+        i = bisect_left(starts, paragraph.start)
+        if i < len(starts) and starts[i] < paragraph.end:
+            j = bisect_left(starts, paragraph.end, i)
+            for sentence, found in mentions_by_sentence(paragraph.sentences(), mentions[i:j]):
+                records.extend(reader.read(sentence, found))
     return records
 
 

@@ -16,9 +16,10 @@ import regex
 from .packs import Packs
 from .quantities import Mention
 from .record import Record
-from .segment import Sentence
+from .segment import Paragraph, Sentence
 
-_CLAUSE_BREAK = regex.compile(r"[，,；;：:。！？!?]")
+_BREAK_CHARS = "，,；;：:。！？!?"
+_CLAUSE_BREAK = regex.compile(f"[{_BREAK_CHARS}]")
 _BOOK_TITLE = regex.compile(r"《[^》]*》")
 _ISSUER_WINDOW = 4000
 
@@ -81,46 +82,44 @@ class CommitmentReader:
         self.words = _words(packs)
         self.doc_subject = document_subject(text, packs)
         self.paragraph_subject: str | None = None
-        self.sentence_subject: str | None = None
+        self._pending: list[str] = []
+        self._pending_sentences: list[str] = []
+        self._sentence_subject: str | None = None
         self.mood: str | None = None
 
+    def enter(self, paragraph: Paragraph) -> None:
+        """Take in a paragraph: a heading sets the mood, a body paragraph may name its subject."""
+        self._pending_sentences.clear()
+        self._sentence_subject = None
+        text = paragraph.text
+        if paragraph.role == "heading":
+            if any(w in text for w in self.words.fact_sections):
+                self.mood = "fact"
+            elif any(w in text for w in self.words.target_sections):
+                self.mood = "target"
+        elif paragraph.role == "body":
+            self._pending.append(paragraph.first_sentence())
+
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
-        """Records for one sentence; call for every sentence, in order."""
-        self._update_context(sentence)
+        """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
+        if not sentence.first and sentence.role == "body":
+            self._pending_sentences.append(sentence.text)
+        if not mentions:
+            return []
+        cues = _Cues(sentence.text, self.packs)
         spans = []
         for m in mentions:
             ls = sentence.to_local(m.start)
             spans.append((ls, ls + (m.end - m.start)))
         records: list[Record] = []
         for i, m in enumerate(mentions):
-            record = self._record(sentence, m, spans, i)
+            record = self._record(sentence, cues, m, spans, i)
             if record.metric is None and records:
                 record.metric = records[-1].metric
             records.append(record)
         return records
 
     # -- context ---------------------------------------------------------
-
-    def _update_context(self, sentence: Sentence) -> None:
-        text = sentence.text
-        if sentence.first:
-            self.sentence_subject = None
-        if sentence.role == "heading":
-            if any(w in text for w in self.words.fact_sections):
-                self.mood = "fact"
-            elif any(w in text for w in self.words.target_sections):
-                self.mood = "target"
-            return
-        if sentence.role != "body":
-            return
-        if sentence.first:
-            found = self._subject_at(text) or self._subject_at(text[_first_break(text):])
-            if found:
-                self.paragraph_subject = found
-        else:
-            found = self._subject_at(text)
-            if found:
-                self.sentence_subject = found
 
     def _subject_at(self, text: str) -> str | None:
         """An organisation or place named at the start of ``text``."""
@@ -135,25 +134,47 @@ class CommitmentReader:
         return m.group("subject") if m else None
 
     def _subject(self) -> str | None:
-        return self.sentence_subject or self.paragraph_subject or self.doc_subject
+        """Who commits: the latest sentence-level, paragraph-level or document subject.
+
+        Sentences and paragraphs are only looked at when a record needs a
+        subject; the newest one naming a subject wins over older ones.
+        """
+        for text in reversed(self._pending_sentences):
+            found = self._subject_at(text)
+            if found:
+                self._sentence_subject = found
+                break
+        self._pending_sentences.clear()
+        if self._sentence_subject:
+            return self._sentence_subject
+        if self._pending:
+            self._resolve_paragraph_subject()
+        return self.paragraph_subject or self.doc_subject
+
+    def _resolve_paragraph_subject(self) -> None:
+        for first in reversed(self._pending):
+            found = self._subject_at(first) or self._subject_at(first[_first_break(first):])
+            if found:
+                self.paragraph_subject = found
+                break
+        self._pending.clear()
 
     # -- one mention -----------------------------------------------------
 
-    def _record(self, sentence: Sentence, mention: Mention,
+    def _record(self, sentence: Sentence, cues: "_Cues", mention: Mention,
                 spans: list[tuple[int, int]], index: int) -> Record:
         text = sentence.text
         ls, le = spans[index]
-        before = text[:ls]
-        clause_start = _last_break(before)
+        clause_start = _last_break(text, ls)
         after_break = _CLAUSE_BREAK.search(text, le)
         clause_after = text[le:after_break.start() if after_break else len(text)]
         prev_end = max((e for s, e in spans[:index] if e > clause_start), default=clause_start)
 
-        modality = _last(self.packs.modality_re, before)
-        period = self._period(before)
-        verb, verb_span = self._verb(text, clause_start, ls, clause_after)
-        metric = self._metric(text, mention, spans, index, clause_start, prev_end, verb_span, clause_after)
-        kind = self._kind(mention, modality, before[clause_start:], before, verb)
+        modality = cues.last("modality", ls)
+        period = cues.last("period", ls)
+        verb, verb_span = self._verb(text, cues, clause_start, ls, clause_after)
+        metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span, clause_after)
+        kind = self._kind(mention, cues, modality, clause_start, ls, verb)
         return Record(
             doc=self.doc,
             start=mention.start,
@@ -174,28 +195,19 @@ class CommitmentReader:
             section=sentence.section,
         )
 
-    def _period(self, before: str) -> str | None:
-        titles = [m.span() for m in _BOOK_TITLE.finditer(before)]
-        best = None
-        for m in self.packs.period_re.finditer(before):
-            if not any(a <= m.start() < b for a, b in titles):
-                best = m.group()
-        return best
-
-    def _verb(self, text: str, clause_start: int, ls: int,
+    def _verb(self, text: str, cues: "_Cues", clause_start: int, ls: int,
               clause_after: str) -> tuple[str | None, tuple[int, int] | None]:
         """The governing verb and its span in the sentence (None when it follows the number)."""
-        clause_before = text[clause_start:ls]
-        if any(w in clause_before for w in self.words.frame_open):
+        if any(w in text[clause_start:ls] for w in self.words.frame_open):
             m = self.words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
-        m = _last_match(self.packs.verb_re, text, clause_start, ls)
-        if m:
-            return m.group(), m.span()
+        found = cues.last_span("verb", ls, clause_start)
+        if found:
+            return text[found[0]:found[1]], found
         return None, None
 
-    def _metric(self, text: str, mention: Mention, spans: list[tuple[int, int]], index: int,
+    def _metric(self, text: str, cues: "_Cues", mention: Mention, spans: list[tuple[int, int]], index: int,
                 clause_start: int, prev_end: int, verb_span: tuple[int, int] | None,
                 clause_after: str) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
@@ -217,15 +229,15 @@ class CommitmentReader:
         between = self._clean(between)
         if not between and not following and verb_span:
             head_start = max([clause_start] + [e for s, e in spans if e <= verb_span[0]])
-            earlier_verb = _last_match(self.packs.verb_re, text, head_start, verb_span[0])
+            earlier_verb = cues.last_span("verb", verb_span[0], head_start)
             if earlier_verb:
-                head_start = earlier_verb.end()
+                head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
             between = self._clean(self._respective(text, head, spans, index, verb_span))
         phrase = self._trim_end(between + following)
-        indicator = _last_match(self.packs.indicator_re, text, prev_end, ls)
-        if indicator and (not phrase or phrase in indicator.group() or not following):
-            return indicator.group()
+        indicator = cues.last("indicator", ls, prev_end)
+        if indicator and (not phrase or phrase in indicator or not following):
+            return indicator
         return phrase[-20:] or None
 
     def _respective(self, text: str, head: str, spans: list[tuple[int, int]], index: int,
@@ -272,22 +284,64 @@ class CommitmentReader:
                 phrase = phrase[m.end():]
         return phrase
 
-    def _kind(self, mention: Mention, modality: str | None, clause_before: str,
-              before: str, verb: str | None) -> str:
+    def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
+              clause_start: int, ls: int, verb: str | None) -> str:
         counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
         if modality:
             return "target"
-        if self.packs.fact_re.search(clause_before) or self.packs.fact_re.search(before[-12:]):
+        if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
         if self.mood == "fact":
             return "fact"
-        if self.packs.future_re.search(before):
+        if cues.last("future", ls):
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"
         if self.mood == "target":
             return "target"
         return "fact"
+
+
+class _Cues:
+    """Where the cue words of one sentence stand, found on first use and shared by its mentions."""
+
+    __slots__ = ("_text", "_packs", "_spans")
+
+    def __init__(self, text: str, packs: Packs):
+        self._text = text
+        self._packs = packs
+        self._spans: dict[str, list[regex.Match]] = {}
+
+    def _find(self, cue: str) -> list[regex.Match]:
+        found = self._spans.get(cue)
+        if found is None:
+            found = self._spans[cue] = list(getattr(self._packs, _CUE_PATTERNS[cue]).finditer(self._text))
+            if cue == "period" and "《" in self._text:
+                titles = [m.span() for m in _BOOK_TITLE.finditer(self._text)]
+                found[:] = [m for m in found if not any(a <= m.start() < b for a, b in titles)]
+        return found
+
+    def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
+        """The span of the last ``cue`` match lying wholly within [start, end)."""
+        m = self._last(cue, end, start)
+        return m.span() if m else None
+
+    def last(self, cue: str, end: int, start: int = 0) -> str | None:
+        """The text of the last ``cue`` match lying wholly within [start, end)."""
+        m = self._last(cue, end, start)
+        return m.group() if m else None
+
+    def _last(self, cue: str, end: int, start: int) -> regex.Match | None:
+        for m in reversed(self._find(cue)):
+            if m.end() <= end:
+                return m if m.start() >= start else None
+        return None
+
+
+_CUE_PATTERNS = {
+    "modality": "modality_re", "period": "period_re", "verb": "verb_re",
+    "fact": "fact_re", "future": "future_re", "indicator": "indicator_re",
+}
 
 
 def _after_last(text: str, chars: str) -> str:
@@ -300,16 +354,9 @@ def _first_break(text: str) -> int:
     return m.end() if m else len(text)
 
 
-def _last_break(text: str) -> int:
-    for i in range(len(text) - 1, -1, -1):
-        if text[i] in "，,；;：:。！？!?":
-            return i + 1
-    return 0
-
-
-def _last(pattern: regex.Pattern, text: str) -> str | None:
-    m = _last_match(pattern, text)
-    return m.group() if m else None
+def _last_break(text: str, end: int) -> int:
+    """Where the clause holding position ``end`` starts."""
+    return max(text.rfind(c, 0, end) for c in _BREAK_CHARS) + 1
 
 
 def _last_match(pattern: regex.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:

@@ -21,6 +21,9 @@ from .record import COMPARATORS, UNIT_KINDS
 
 #: Seconds a single pack pattern may spend on one text before it is abandoned.
 MATCH_TIMEOUT = 2.0
+#: How far from a quantity a stop pattern that does not begin with a literal
+#: character is looked for (such patterns are only matched near quantities).
+STOP_NEAR = 24
 
 
 class PackError(Exception):
@@ -176,7 +179,13 @@ class Packs:
 
     @cached_property
     def stop_re(self) -> regex.Pattern:
-        return _union(self.stop_patterns)
+        """Stop patterns that begin with a literal character, matched across the whole text."""
+        return _union([p for p in self.stop_patterns if _literal_start(p)])
+
+    @cached_property
+    def stop_near_re(self) -> regex.Pattern:
+        """The other stop patterns, matched only near each quantity (see STOP_NEAR)."""
+        return _union([p for p in self.stop_patterns if not _literal_start(p)])
 
     @cached_property
     def period_re(self) -> regex.Pattern:
@@ -235,8 +244,10 @@ class Packs:
         scale = f"(?:{_alternation(self.scales)})?"
         unit = f"(?:{_alternation(self.units)})"
         suffix = f"(?:{_alternation(self.suffix_comparators)})?"
-        sep = f"\\s*(?:{_alternation(self.range_separators)})\\s*"
-        num_a = f"{arabic}{mid}{scale}{mid}"
+        sep = f"[ \\t]*(?:{_alternation(self.range_separators)})[ \\t]*"
+        firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
+        ahead = "(?=[" + "".join(regex.escape(c) for c in sorted(firsts)) + "])"
+        num_a = f"{arabic}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         group_chars = regex.escape(self.group_numerals)
         not_before = _alternation(self.group_not_before)
@@ -250,6 +261,11 @@ class Packs:
             f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit})(?P<csuf>{suffix})",
         ]
         return regex.compile("|".join(f"(?:{f})" for f in forms))
+
+
+def _literal_start(pattern: str) -> bool:
+    """True when a pattern's first character is a literal, so a text-wide scan for it is cheap."""
+    return pattern[0] not in "\\[(.^$*+?{|"
 
 
 def _union(patterns: Sequence[str]) -> regex.Pattern:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from .numbers import is_scale_only, normalise, parse_cjk, parse_number
-from .packs import MATCH_TIMEOUT, Packs
+from .packs import MATCH_TIMEOUT, STOP_NEAR, Packs
 
 _HAN = regex.compile(r"\p{Han}")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
@@ -71,6 +71,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     stops = _stop_spans(norm, packs)
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
+    near = packs.stop_near_re
     for m in packs.quantity_re.finditer(norm, timeout=MATCH_TIMEOUT):
         start, end = m.span()
         if start and norm[start - 1] in _CODE_BEFORE:
@@ -78,37 +79,41 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         if _stopped(start, end, stops):
             continue
         mention = _build(m, norm, packs, mids)
-        if mention is not None:
-            out.append(mention)
+        if mention is None:
+            continue
+        if any(s.start() < end and s.end() > start for s in
+               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, timeout=MATCH_TIMEOUT)):
+            continue
+        out.append(mention)
     return out
 
 
 def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None:
     start, end = m.span()
-    g = m.groupdict()
-    if g["special"]:
-        sp = packs.specials[g["special"]]
+    g = m.group
+    if g("special"):
+        sp = packs.specials[g("special")]
         return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special")
-    if g["pword"]:
-        value = parse_number(g["pnum"], packs.scales, mids)
+    if g("pword"):
+        value = parse_number(g("pnum"), packs.scales, mids)
         if value is None:
             return None
-        comp = _comparator(_prefix(norm, start, packs), g["psuf"], False, packs)
-        return Mention(start, end, value * packs.percent_words[g["pword"]], None, "%", "percent", comp, "percent")
-    if g["fden"]:
-        den = parse_number(g["fden"], packs.scales, mids)
-        num = parse_number(g["fnum"], packs.scales, mids)
+        comp = _comparator(_prefix(norm, start, packs), g("psuf"), False, packs)
+        return Mention(start, end, value * packs.percent_words[g("pword")], None, "%", "percent", comp, "percent")
+    if g("fden"):
+        den = parse_number(g("fden"), packs.scales, mids)
+        num = parse_number(g("fnum"), packs.scales, mids)
         if not den or num is None:
             return None
         return Mention(start, end, num / den, None, None, "ratio", "=", "fraction")
-    if g["group"]:
-        value = parse_cjk(g["group"])
+    if g("group"):
+        value = parse_cjk(g("group"))
         if value is None:
             return None
         return Mention(start, end, value, None, None, "count", "=", "group")
-    if g["n1"] is not None:
-        return _general(m, norm, packs, mids, g["n1"], g["u1"], g["n2"], g["unit"], g["suf"], cjk=False)
-    return _general(m, norm, packs, mids, g["c1"], g["cu1"], g["c2"], g["cunit"], g["csuf"], cjk=True)
+    if g("n1") is not None:
+        return _general(m, norm, packs, mids, g("n1"), g("u1"), g("n2"), g("unit"), g("suf"), cjk=False)
+    return _general(m, norm, packs, mids, g("c1"), g("cu1"), g("c2"), g("cunit"), g("csuf"), cjk=True)
 
 
 def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: str | None,

@@ -119,7 +119,50 @@ def _role(para: str) -> str:
     return "body"
 
 
-def paragraphs(text: str) -> Iterator[list[tuple[int, int]]]:
+@dataclass(slots=True)
+class Paragraph:
+    """A paragraph: its lines rejoined, its role, and the heading above it."""
+
+    text: str
+    start: int
+    end: int
+    joins: tuple[int, ...]
+    origins: tuple[int, ...]
+    number: int
+    role: str
+    section: str | None
+
+    def first_sentence(self) -> str:
+        """The paragraph's opening sentence, for finding who speaks in it."""
+        m = _SENTENCE_END.search(self.text)
+        return self.text[:m.end()] if m else self.text
+
+    def sentences(self) -> Iterator[Sentence]:
+        """The paragraph's sentences in order, each mapped back to the original offsets."""
+        para, first, start = self.text, True, 0
+        for m in _SENTENCE_END.finditer(para):
+            end = m.end()
+            if end > start:
+                yield self._sentence(start, end, first)
+                first = False
+            start = end
+        if start < len(para):
+            yield self._sentence(start, len(para), first)
+
+    def _sentence(self, start: int, end: int, first: bool) -> Sentence:
+        para, joins, origins = self.text, self.joins, self.origins
+        while start < end and para[start] in _EDGE_SPACE:
+            start += 1
+        k0 = bisect_right(joins, start) - 1
+        k1 = bisect_right(joins, end - 1) - 1
+        sub_joins = tuple(j - start if j > start else 0 for j in joins[k0:k1 + 1])
+        sub_origins = (origins[k0] + (start - joins[k0]),) + origins[k0 + 1:k1 + 1]
+        o_end = origins[k1] + (end - joins[k1])
+        return Sentence(para[start:end], sub_origins[0], o_end, sub_joins, sub_origins,
+                        self.number, first, self.role, self.section)
+
+
+def _line_groups(text: str) -> Iterator[list[tuple[int, int]]]:
     """Paragraphs as lists of original line spans, wrapped lines rejoined."""
     spans = _lines(text)
     width = _wrap_width(text, spans)
@@ -133,42 +176,27 @@ def paragraphs(text: str) -> Iterator[list[tuple[int, int]]]:
         yield current
 
 
-def segment(text: str) -> Iterator[Sentence]:
-    """Sentences of ``text`` in order, with paragraph, role and section."""
+def paragraphs(text: str) -> Iterator[Paragraph]:
+    """The paragraphs of ``text`` in order, with role and section."""
     section: str | None = None
-    for number, spans in enumerate(paragraphs(text)):
-        joins, origins, parts, pos = [], [], [], 0
-        for s, e in spans:
-            joins.append(pos)
-            origins.append(s)
-            parts.append(text[s:e])
-            pos += e - s
-        para = "".join(parts)
+    for number, spans in enumerate(_line_groups(text)):
+        if len(spans) == 1:
+            s, e = spans[0]
+            para, joins, origins = text[s:e], (0,), (s,)
+        else:
+            pos, joins_l, parts = 0, [], []
+            for s, e in spans:
+                joins_l.append(pos)
+                parts.append(text[s:e])
+                pos += e - s
+            para, joins, origins = "".join(parts), tuple(joins_l), tuple(s for s, _ in spans)
         role = _role(para)
-        joins_t, origins_t = tuple(joins), tuple(origins)
-        first = True
-        start = 0
-        for m in _SENTENCE_END.finditer(para):
-            end = m.end()
-            if end - start > 0:
-                yield _make(para, start, end, joins_t, origins_t, number, first, role, section)
-                first = False
-            start = end
-        if start < len(para):
-            yield _make(para, start, len(para), joins_t, origins_t, number, first, role, section)
+        yield Paragraph(para, spans[0][0], spans[-1][1], joins, origins, number, role, section)
         if role == "heading":
             section = para
 
 
-def _make(para: str, start: int, end: int, joins: tuple[int, ...], origins: tuple[int, ...],
-          number: int, first: bool, role: str, section: str | None) -> Sentence:
-    while start < end and para[start] in _EDGE_SPACE:
-        start += 1
-    k0 = bisect_right(joins, start) - 1
-    k1 = bisect_right(joins, end - 1) - 1
-    sub_joins = tuple(j - start if j > start else 0 for j in joins[k0:k1 + 1])
-    sub_origins = (origins[k0] + (start - joins[k0]),) + origins[k0 + 1:k1 + 1]
-    o_start = sub_origins[0]
-    o_end = origins[k1] + (end - joins[k1])
-    return Sentence(para[start:end], o_start, o_end, sub_joins, sub_origins,
-                    number, first, role, section)
+def segment(text: str) -> Iterator[Sentence]:
+    """Sentences of ``text`` in order, with paragraph, role and section."""
+    for paragraph in paragraphs(text):
+        yield from paragraph.sentences()
