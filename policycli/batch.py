@@ -177,6 +177,16 @@ def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> Doc
     return DocResult(path, "ok", records=list(records), chars=len(source.text))
 
 
+def _load_packs(pack_paths: Sequence[str]):
+    """The packs, or the one-line reason they failed to load (then every file fails with it)."""
+    try:
+        from .packs import load_packs
+
+        return load_packs(extra=tuple(pack_paths)), None
+    except Exception as exc:
+        return None, _one_line(f"{type(exc).__name__}: {exc}")
+
+
 _worker_packs = None
 _worker_error: str | None = None
 
@@ -189,12 +199,7 @@ def _init_worker(pack_paths: tuple[str, ...]) -> None:
     """
     global _worker_packs, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        from .packs import load_packs
-
-        _worker_packs = load_packs(extra=pack_paths)
-    except Exception as exc:
-        _worker_error = _one_line(f"{type(exc).__name__}: {exc}")
+    _worker_packs, _worker_error = _load_packs(pack_paths)
 
 
 def _work(path: str, max_bytes: int) -> DocResult:
@@ -239,7 +244,8 @@ def run(
 
     ``jobs`` worker processes (default: the CPU count) extract files, each
     loading ``pack_paths`` once; with one job or one file everything runs here
-    using ``packs``. With a ``store`` (``policycli.store.Store``), files whose
+    using ``packs`` (loaded from ``pack_paths`` when not given, and only once
+    a file needs extracting). With a ``store`` (``policycli.store.Store``), files whose
     content hash is unchanged are skipped unless ``force``, each processed
     file is committed as a whole as soon as its result is yielded in order,
     and stored documents whose files have gone from the inputs' folders are
@@ -260,14 +266,14 @@ def run(
             if path not in present and inputs.covers(path) and not os.path.exists(path)
         )
 
-    local_packs = packs
+    local_packs, packs_error = packs, None
 
     def in_process(path: str, data: bytes | None = None) -> DocResult:
-        nonlocal local_packs
-        if local_packs is None:
-            from .packs import load_packs
-
-            local_packs = load_packs(extra=tuple(pack_paths))
+        nonlocal local_packs, packs_error
+        if local_packs is None and packs_error is None:
+            local_packs, packs_error = _load_packs(pack_paths)
+        if packs_error is not None:
+            return DocResult(path, "failed", error=f"{path}: {packs_error}")
         return _extract(path, max_bytes, local_packs, data)
 
     pool: ProcessPoolExecutor | None = None

@@ -145,8 +145,8 @@ def extract(
     fmt = _choose_format(fmt, output)
     keep = _record_filter(kind, unit_kind, subject)
     pack_paths = tuple(str(path) for path in pack)
-    try:
-        packs = load_packs(extra=pack_paths)
+    try:  # extra packs are checked before any work; the shipped ones load where they are used
+        packs = load_packs(extra=pack_paths) if pack_paths else None
     except PackError as exc:
         raise _usage_error(str(exc)) from None
 

@@ -156,3 +156,12 @@ def test_fingerprint_ignores_what_cannot_be_hashed(tmp_path):
     assert batch.fingerprint(path, 2) is None
     assert batch.fingerprint(str(tmp_path), 100) is None
     assert batch.fingerprint(os.path.join(tmp_path, "nope"), 100) is None
+
+
+def test_packs_that_fail_to_load_fail_each_file_in_one_line(tmp_path):
+    bad = touch(tmp_path / "bad.toml", "not = = toml\n")
+    paths = [touch(tmp_path / f"{n}.txt", TEXT.format(n=n + 1, m=2)) for n in range(2)]
+    for jobs in (1, 2):
+        results = list(batch.run(paths, pack_paths=[bad], jobs=jobs))
+        assert [r.status for r in results] == ["failed", "failed"]
+        assert all(r.error.startswith(f"{r.path}: ") and "bad.toml" in r.error for r in results)
