@@ -237,8 +237,10 @@ class Packs:
         return [regex.compile(p, regex.MULTILINE) for p in self.issuers]
 
     def _build_quantity(self) -> regex.Pattern:
-        arabic = r"\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?"
-        cjk = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+        # Numerals start only where a numeral run starts (the lookbehinds) and
+        # are bounded in length, so a run of a million digits costs linear time.
+        arabic = r"(?<![\d.])\d{1,24}(?:[,，]\d{3}(?!\d)){0,8}(?:\.\d{1,12})?"
+        cjk = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}(?:点[零〇一二三四五六七八九]{1,12})?"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
         mid = f"(?:{_alternation(mids)})?"
         scale = f"(?:{_alternation(self.scales)})?"
