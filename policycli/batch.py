@@ -25,6 +25,7 @@ from .record import Record, SourceInfo
 
 FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
 STDIN = "-"
+MAX_POOL_BREAKS = 3  # worker pools lost before the rest of a run goes on in-process
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -221,6 +222,12 @@ def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
         return None
 
 
+def _done(result: DocResult) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
 @dataclass(slots=True)
 class _Pending:
     path: str
@@ -243,115 +250,159 @@ def run(
     """Process every input and yield one ``DocResult`` each, in input order.
 
     ``jobs`` worker processes (default: the CPU count) extract files, each
-    loading ``pack_paths`` once; with one job or one file everything runs here
-    using ``packs`` (loaded from ``pack_paths`` when not given, and only once
-    a file needs extracting). With a ``store`` (``policycli.store.Store``), files whose
-    content hash is unchanged are skipped unless ``force``, each processed
-    file is committed as a whole as soon as its result is yielded in order,
-    and stored documents whose files have gone from the inputs' folders are
-    marked ``missing``. At most a few results per worker are held at once.
+    loading ``pack_paths`` once; with one job or one file everything runs
+    here, using ``packs`` (loaded from ``pack_paths`` when not given, and only
+    once a file needs extracting). With a ``store``
+    (``policycli.store.Store``), files whose content hash is unchanged are
+    skipped unless ``force``, each processed file is committed as a whole
+    when its result is yielded, and stored documents whose files have gone
+    from the inputs' folders are marked ``missing``. At most a few results
+    per worker are held at once. Closing the iterator stops the workers.
     """
     if not isinstance(inputs, Inputs):
         inputs = Inputs(paths=list(inputs))
-    paths = inputs.paths
-    if store is not None and STDIN in paths:
+    if store is not None and STDIN in inputs.paths:
         raise ValueError("stdin ('-') cannot be recorded in a store")
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    workers = min(jobs, len(paths))
-    known = store.known() if store is not None else {}
-    if store is not None:
-        present = set(paths)
-        store.mark_missing(
-            path for path in known
-            if path not in present and inputs.covers(path) and not os.path.exists(path)
+    yield from _Run(inputs, packs, tuple(pack_paths), jobs, max_bytes, store, force, stdin)
+
+
+class _Run:
+    """One pass of ``run``: a window of pending results, filled in input order."""
+
+    def __init__(self, inputs: Inputs, packs, pack_paths: tuple[str, ...], jobs: int | None,
+                 max_bytes: int, store, force: bool, stdin: BinaryIO | None):
+        self.inputs = inputs
+        self.packs, self.packs_error = packs, None
+        self.pack_paths = pack_paths
+        self.workers = min(max(1, jobs or os.cpu_count() or 1), len(inputs.paths))
+        self.max_bytes = max_bytes
+        self.store = store
+        self.force = force
+        self.stdin = stdin
+        self.known = store.known() if store is not None else {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.pool_breaks = 0
+        self.window: deque[DocResult | _Pending] = deque()
+
+    def __iter__(self) -> Iterator[DocResult]:
+        if self.store is not None:
+            self._mark_missing()
+        limit = max(2, self.workers * 4)
+        window = self.window
+        try:
+            for path in self.inputs.paths:
+                window.append(self._start(path))
+                while window and (len(window) >= limit or self._ready(window[0])):
+                    yield self._resolve(window.popleft())
+            while window:
+                yield self._resolve(window.popleft())
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _mark_missing(self) -> None:
+        present = set(self.inputs.paths)
+        self.store.mark_missing(
+            path for path in self.known
+            if path not in present and self.inputs.covers(path) and not os.path.exists(path)
         )
 
-    local_packs, packs_error = packs, None
+    @staticmethod
+    def _ready(item: DocResult | _Pending) -> bool:
+        return isinstance(item, DocResult) or item.future.done()
 
-    def in_process(path: str, data: bytes | None = None) -> DocResult:
-        nonlocal local_packs, packs_error
-        if local_packs is None and packs_error is None:
-            local_packs, packs_error = _load_packs(pack_paths)
-        if packs_error is not None:
-            return DocResult(path, "failed", error=f"{path}: {packs_error}")
-        return _extract(path, max_bytes, local_packs, data)
+    def _start(self, path: str) -> DocResult | _Pending:
+        """Skip, extract here, or hand ``path`` to a worker."""
+        if path == STDIN:
+            return self._in_process(STDIN, self.stdin.read() if self.stdin is not None else b"")
+        sha256, size, skipped = self._check(path)
+        if skipped is not None:
+            return skipped
+        if self.workers > 1:
+            return _Pending(path, self._submit(path), sha256, size)
+        return self._finish(self._in_process(path), sha256, size)
 
-    pool: ProcessPoolExecutor | None = None
+    def _submit(self, path: str) -> Future:
+        """Hand ``path`` to a worker, replacing a pool found broken."""
+        self.pool = self.pool or self._new_pool()
+        try:
+            return self.pool.submit(_work, path, self.max_bytes)
+        except BrokenProcessPool:
+            self._replace_pool()
+        if self.pool is None:
+            return _done(self._in_process(path))
+        return self.pool.submit(_work, path, self.max_bytes)
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(tuple(pack_paths),),
-        )
-
-    def finish(result: DocResult, sha256: str | None, size: int | None) -> DocResult:
-        result.sha256, result.size = sha256, size
-        if store is not None and result.status != "skipped":
-            store.save(
-                result.path, status=result.status, records=result.records, sha256=sha256,
-                size=size, chars=result.chars, error=result.error,
-            )
-        return result
-
-    def check(path: str) -> tuple[str | None, int | None, DocResult | None]:
+    def _check(self, path: str) -> tuple[str | None, int | None, DocResult | None]:
         """Hash ``path`` for the store and decide whether it can be skipped."""
-        if store is None or (fingerprinted := fingerprint(path, max_bytes)) is None:
+        if self.store is None or (fingerprinted := fingerprint(path, self.max_bytes)) is None:
             return None, None, None
         sha256, size = fingerprinted
-        seen = known.get(path)
-        if force or seen is None or seen.sha256 != sha256 or seen.status not in ("ok", "missing"):
+        seen = self.known.get(path)
+        if self.force or seen is None or seen.sha256 != sha256 or seen.status not in ("ok", "missing"):
             return sha256, size, None
         if seen.status == "missing":
-            store.mark_present(path)
+            self.store.mark_present(path)
         return sha256, size, DocResult(path, "skipped", sha256=sha256, size=size)
 
-    def resolve(item: DocResult | _Pending) -> DocResult:
-        nonlocal pool
+    def _in_process(self, path: str, data: bytes | None = None) -> DocResult:
+        if self.packs is None and self.packs_error is None:
+            self.packs, self.packs_error = _load_packs(self.pack_paths)
+        if self.packs_error is not None:
+            return DocResult(path, "failed", error=f"{path}: {self.packs_error}")
+        return _extract(path, self.max_bytes, self.packs, data)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.pack_paths,),
+        )
+
+    def _resolve(self, item: DocResult | _Pending) -> DocResult:
+        """Wait for ``item``'s result and commit it to the store."""
         if isinstance(item, DocResult):
             return item
         try:
             result = item.future.result()
         except BrokenProcessPool:
-            result = DocResult(item.path, "failed", error=f"{item.path}: worker process stopped unexpectedly")
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = new_pool()
-            for waiting in window:
-                if isinstance(waiting, _Pending) and not (
-                    waiting.future.done() and waiting.future.exception() is None
-                ):
-                    waiting.future = pool.submit(_work, waiting.path, max_bytes)
+            self._replace_pool()
+            if self.pool is None:  # given up on workers: this file gets its chance here
+                result = self._in_process(item.path)
+            else:
+                result = DocResult(item.path, "failed", error=f"{item.path}: worker process stopped unexpectedly")
         except Exception as exc:  # e.g. a result that could not be sent back
             result = DocResult(item.path, "failed", error=_one_line(f"{item.path}: {type(exc).__name__}: {exc}"))
-        return finish(result, item.sha256, item.size)
+        return self._finish(result, item.sha256, item.size)
 
-    window: deque[DocResult | _Pending] = deque()
-    limit = max(2, workers * 4)
-    try:
-        for path in paths:
-            if path == STDIN:
-                window.append(in_process(STDIN, stdin.read() if stdin is not None else b""))
-                continue
-            sha256, size, skipped = check(path)
-            if skipped is not None:
-                window.append(skipped)
-            elif workers > 1:
-                pool = pool or new_pool()
-                window.append(_Pending(path, pool.submit(_work, path, max_bytes), sha256, size))
-            else:
-                window.append(finish(in_process(path), sha256, size))
-            while window and (
-                len(window) >= limit
-                or isinstance(window[0], DocResult)
-                or window[0].future.done()
-            ):
-                yield resolve(window.popleft())
-        while window:
-            yield resolve(window.popleft())
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    def _replace_pool(self) -> None:
+        """After a worker died, resubmit the files whose results were lost with it.
+
+        Workers that keep dying (say, they cannot start at all) are given up
+        after a few tries and the rest of the run goes on in this process.
+        """
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool_breaks += 1
+        lost = [item for item in self.window if isinstance(item, _Pending)
+                and not (item.future.done() and item.future.exception() is None)]
+        if self.pool_breaks >= MAX_POOL_BREAKS:
+            self.pool, self.workers = None, 1
+            for item in lost:
+                item.future = _done(self._in_process(item.path))
+            return
+        self.pool = self._new_pool()
+        for item in lost:
+            item.future = self.pool.submit(_work, item.path, self.max_bytes)
+
+    def _finish(self, result: DocResult, sha256: str | None, size: int | None) -> DocResult:
+        result.sha256, result.size = sha256, size
+        if self.store is not None and result.status != "skipped":
+            self.store.save(
+                result.path, status=result.status, records=result.records, sha256=sha256,
+                size=size, chars=result.chars, error=result.error,
+            )
+        return result
 
 
 class ProgressBar:

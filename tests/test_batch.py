@@ -165,3 +165,20 @@ def test_packs_that_fail_to_load_fail_each_file_in_one_line(tmp_path):
         results = list(batch.run(paths, pack_paths=[bad], jobs=jobs))
         assert [r.status for r in results] == ["failed", "failed"]
         assert all(r.error.startswith(f"{r.path}: ") and "bad.toml" in r.error for r in results)
+
+
+def test_a_worker_killed_mid_run_costs_at_most_the_files_it_held(tmp_path):
+    import multiprocessing
+    import signal
+
+    paths = [touch(tmp_path / f"{n:02d}.txt", TEXT.format(n=n + 1, m=n + 2) * 40) for n in range(24)]
+    results = []
+    for result in batch.run(paths, jobs=2):
+        results.append(result)
+        if len(results) == 3:
+            os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    assert [r.path for r in results] == paths
+    failed = [r for r in results if r.status == "failed"]
+    assert len(failed) <= 2
+    assert all(r.error == f"{r.path}: worker process stopped unexpectedly" for r in failed)
+    assert all(r.records for r in results if r.status == "ok")
