@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 from pathlib import Path
 
 from .record import FIELD_NAMES, Record, SourceInfo
@@ -58,6 +59,7 @@ CREATE INDEX IF NOT EXISTS records_document ON records(document_id);
 _INSERT = "INSERT INTO records (document_id, {}) VALUES (?, {})".format(
     ", ".join(f'"{name}"' for name in FIELD_NAMES), ", ".join("?" for _ in FIELD_NAMES)
 )
+_fields_of = attrgetter(*FIELD_NAMES)  # a record's values as a tuple in schema order
 _SELECT = ", ".join(f'r."{name}"' for name in FIELD_NAMES)
 
 
@@ -187,7 +189,7 @@ class Store:
         A failed document keeps no records: what it held belonged to content
         that is no longer there, and the next run tries it again.
         """
-        rows = [tuple(getattr(record, name) for name in FIELD_NAMES) for record in records]
+        rows = [_fields_of(record) for record in records]
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
