@@ -35,6 +35,8 @@ class _Words:
     frame_open: tuple[str, ...]
     respectively: regex.Pattern
     list_split: regex.Pattern
+    heads: regex.Pattern
+    modality_end: regex.Pattern
     plan_verbs: frozenset[str]
     fact_sections: tuple[str, ...]
     target_sections: tuple[str, ...]
@@ -51,6 +53,8 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.frame_open),
         regex.compile(f"(?:{_alt(packs.metric_respectively)})$"),
         regex.compile(f"(?:{_alt(packs.metric_list_separators)})"),
+        regex.compile(f"(?:{_alt(packs.metric_heads)})"),
+        regex.compile(f"(?:{_alt(packs.modality)})$"),
         frozenset(packs.plan_verbs),
         tuple(packs.fact_sections),
         tuple(packs.target_sections),
@@ -172,7 +176,7 @@ class CommitmentReader:
 
         modality = cues.last("modality", ls)
         period = cues.last("period", ls)
-        verb, verb_span = self._verb(text, cues, clause_start, ls, clause_after)
+        verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
         metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span, clause_after)
         kind = self._kind(mention, cues, modality, clause_start, ls, verb)
         return Record(
@@ -195,14 +199,20 @@ class CommitmentReader:
             section=sentence.section,
         )
 
-    def _verb(self, text: str, cues: "_Cues", clause_start: int, ls: int,
+    def _verb(self, text: str, cues: "_Cues", mention: Mention, clause_start: int, ls: int,
               clause_after: str) -> tuple[str | None, tuple[int, int] | None]:
         """The governing verb and its span in the sentence (None when it follows the number)."""
+        if mention.is_verb:
+            return text[ls:ls + mention.end - mention.start], None
         if any(w in text[clause_start:ls] for w in self.words.frame_open):
             m = self.words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
         found = cues.last_span("verb", ls, clause_start)
+        if found and self.words.heads.fullmatch(text, found[1], ls):
+            earlier = cues.last_span("verb", found[0], clause_start)
+            if earlier:
+                found = earlier
         if found:
             return text[found[0]:found[1]], found
         return None, None
@@ -212,33 +222,36 @@ class CommitmentReader:
                 clause_after: str) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
         ls = spans[index][0]
-        following = ""
-        if mention.unit_kind == "count":
-            stop = self.words.stop_after.search(clause_after)
-            following = clause_after[:stop.start() if stop else len(clause_after)]
-            cut = self.packs.verb_re.search(following, 2)
-            if cut:
-                following = following[:cut.start()]
-            following = following[:16]
+        following = self._following(clause_after) if mention.unit_kind == "count" else ""
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = _after_last(text[between_start:ls], "等")
         if prev_end > clause_start and between_start == prev_end:
             between = self.words.list_split.split(between)[-1]
         if following and self.words.list_split.search(between):
             between = ""
-        between = self._clean(between)
+        between = self._trim_end(self._clean(between))
         if not between and not following and verb_span:
             head_start = max([clause_start] + [e for s, e in spans if e <= verb_span[0]])
             earlier_verb = cues.last_span("verb", verb_span[0], head_start)
-            if earlier_verb:
+            if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
             between = self._clean(self._respective(text, head, spans, index, verb_span))
         phrase = self._trim_end(between + following)
         indicator = cues.last("indicator", ls, prev_end)
-        if indicator and (not phrase or phrase in indicator or not following):
+        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
             return indicator
         return phrase[-20:] or None
+
+    def _following(self, clause_after: str) -> str:
+        """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
+        stop = self.words.stop_after.search(clause_after)
+        following = clause_after[:stop.start() if stop else len(clause_after)][:16]
+        heads = [m.end() for m in self.words.heads.finditer(following)]
+        for verb in self.packs.verb_re.finditer(following, 1):
+            if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
+                return following[:verb.start()]
+        return following
 
     def _respective(self, text: str, head: str, spans: list[tuple[int, int]], index: int,
                     verb_span: tuple[int, int]) -> str:
@@ -261,8 +274,8 @@ class CommitmentReader:
         while prev != phrase:
             prev = phrase
             phrase = self.words.trim_trailing.sub("", phrase)
-            m = self.packs.prefix_re.search(phrase)
-            if m and m.start() > 0:
+            m = self.packs.prefix_re.search(phrase) or self.words.modality_end.search(phrase)
+            if m:
                 phrase = phrase[:m.start()]
             m = _last_match(self.packs.period_re, phrase)
             if m and m.end() == len(phrase) and m.start() > 0:

@@ -5,7 +5,6 @@ import re
 from functools import lru_cache
 from typing import Mapping
 
-import cn2an
 
 #: Full-width digits and marks read as ASCII, one character for one, so that
 #: offsets into the translated text are offsets into the original.
@@ -33,6 +32,8 @@ def is_scale_only(numeral: str) -> bool:
 @lru_cache(maxsize=4096)
 def parse_cjk(numeral: str) -> float | None:
     """A Chinese numeral (一百二十万, 两千万, 三点五, 千亿) as a float, or None."""
+    import cn2an  # imported on first use: it is slow to import and most texts need it rarely
+
     if is_scale_only(numeral):
         numeral = "一" + numeral
     try:

@@ -51,6 +51,7 @@ class Special:
     value: float
     unit: str | None
     kind: str
+    is_verb: bool = False
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -89,6 +90,11 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
             raise self.fail(entry, "must be a positive finite number")
         return float(value)
+
+    def flag(self, value: Any, entry: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(entry, "must be true or false")
+        return value
 
     def choice(self, value: Any, entry: str, allowed: Sequence[str]) -> str:
         if value not in allowed:
@@ -154,6 +160,7 @@ class Packs:
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
+    metric_heads: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
     future_cues: list[str] = field(default_factory=list)
@@ -345,6 +352,7 @@ def _load_special(packs: Packs, ck: _Checker, value: Any) -> int:
             ck.number(entry.get("value"), f"{name}.value"),
             ck.text(unit, f"{name}.unit") if unit is not None else None,
             ck.choice(entry.get("kind"), f"{name}.kind", UNIT_KINDS),
+            ck.flag(entry.get("verb", False), f"{name}.verb"),
         )
     return len(value)
 
@@ -446,6 +454,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",
                                            respectively="metric_respectively",
+                                           heads="metric_heads",
                                            list_separators="metric_list_separators")),
     "kinds": _named("kinds", _word_lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
     "sections": _named("sections", _word_lists(fact="fact_sections", target="target_sections")),

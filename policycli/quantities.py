@@ -29,6 +29,7 @@ class Mention:
     unit_kind: str
     comparator: str
     form: str
+    is_verb: bool = False
 
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
@@ -93,7 +94,7 @@ def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None
     g = m.group
     if g("special"):
         sp = packs.specials[g("special")]
-        return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special")
+        return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special", sp.is_verb)
     if g("pword"):
         value = parse_number(g("pnum"), packs.scales, mids)
         if value is None:
@@ -105,7 +106,8 @@ def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None
         num = parse_number(g("fnum"), packs.scales, mids)
         if not den or num is None:
             return None
-        return Mention(start, end, num / den, None, None, "ratio", "=", "fraction")
+        comp = _comparator(_prefix(norm, start, packs), "", False, packs)
+        return Mention(start, end, num / den, None, None, "ratio", comp, "fraction")
     if g("group"):
         value = parse_cjk(g("group"))
         if value is None:

@@ -1,0 +1,60 @@
+"""Rule packs: the bundled ones load, user packs extend them, bad packs are refused clearly."""
+import pytest
+
+from conftest import case_id, load_cases
+from policycli import extract_text
+from policycli.packs import PackError, bundled_pack_paths, load_packs
+
+INVALID = load_cases("packs_invalid")
+
+
+def test_bundled_packs_load_and_count_entries():
+    packs = load_packs()
+    names = {f.name for f in packs.files}
+    assert {"units", "scales", "comparators", "modality", "cues", "periods", "subjects", "stops"} <= names
+    assert all(f.entries > 0 for f in packs.files)
+    assert len(packs.files) == len(bundled_pack_paths())
+
+
+def test_user_pack_adds_a_unit(tmp_path):
+    pack = tmp_path / "oil.toml"
+    pack.write_text('[[units]]\nwritten = ["桶"]\nkind = "volume"\nbase = "桶"\n', encoding="utf-8")
+    text = "原油产量力争达到300万桶。"
+    assert [(r.text, r.unit) for r in extract_text(text)] == [("300万", None)]
+    records = extract_text(text, packs=load_packs([pack]))
+    assert [(r.text, r.value, r.unit, r.unit_kind) for r in records] == [("300万桶", 3000000, "桶", "volume")]
+
+
+def test_user_pack_adds_a_stop_phrase(tmp_path):
+    pack = tmp_path / "stops.toml"
+    pack.write_text("[stops]\npatterns = ['三个代表']\n", encoding="utf-8")
+    text = "坚持三个代表重要思想，新建三个园区。"
+    default = [r.text for r in extract_text(text)]
+    custom = [r.text for r in extract_text(text, packs=load_packs([pack]))]
+    assert "三个" in default
+    assert custom == ["三个"] and default.count("三个") == 2
+
+
+@pytest.mark.parametrize("case", INVALID, ids=case_id)
+def test_invalid_pack_is_refused_naming_file_and_entry(tmp_path, case):
+    pack = tmp_path / "mine.toml"
+    pack.write_text(case["pack"], encoding="utf-8")
+    with pytest.raises(PackError) as err:
+        load_packs([pack])
+    message = str(err.value)
+    assert "\n" not in message
+    assert str(pack) in message
+    for word in case["names"]:
+        assert word in message
+
+
+def test_missing_pack_file(tmp_path):
+    with pytest.raises(PackError, match="cannot read"):
+        load_packs([tmp_path / "absent.toml"])
+
+
+def test_pack_that_is_not_utf8(tmp_path):
+    pack = tmp_path / "gbk.toml"
+    pack.write_bytes('[modality]\nwords = ["力争"]\n'.encode("gbk"))
+    with pytest.raises(PackError, match="not UTF-8"):
+        load_packs([pack])
