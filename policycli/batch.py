@@ -434,12 +434,8 @@ class ProgressBar:
         self._records = 0
         self._started = time.monotonic()
 
-    def __enter__(self) -> "ProgressBar":
+    def start(self) -> None:
         self._progress.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def stop(self) -> None:
         """Remove the bar; safe to call more than once."""

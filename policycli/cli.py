@@ -111,6 +111,20 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
     return True
 
 
+def _open_store(db: Path):
+    """Open ``db`` for writing, or exit: 75 when another run holds it, 1 when it is unusable."""
+    from .store import Store, StoreError, StoreLocked
+
+    try:
+        return Store(db)
+    except StoreLocked as exc:
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_LOCKED) from None
+    except StoreError as exc:
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+
+
 @app.command(epilog="Examples:\n\n"
              "    policycli extract report.txt\n\n"
              "    policycli extract docs/ 'more/*.html' -o commitments.xlsx --kind target\n\n"
@@ -140,7 +154,6 @@ def extract(
     """
     from . import batch
     from .packs import PackError, load_packs
-    from .store import Store, StoreError, StoreLocked
 
     fmt = _choose_format(fmt, output)
     keep = _record_filter(kind, unit_kind, subject)
@@ -159,15 +172,7 @@ def extract(
         for arg in found.unmatched:
             _say(f"policycli: warning: {arg}: no input files")
 
-    try:
-        store = Store(db) if db is not None else None
-    except StoreLocked as exc:
-        _say(f"policycli: {exc}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    except StoreError as exc:
-        _say(f"policycli: {exc}")
-        raise typer.Exit(EXIT_FAILED) from None
-
+    store = _open_store(db) if db is not None else None
     summary = batch.Summary()
     sources = []
     # Not while records stream to the same terminal: the bar would tear them.
@@ -181,7 +186,7 @@ def extract(
         progress = batch.ProgressBar(len(found.paths), Console(stderr=True))
     note = progress.note if progress is not None else _say
     results = batch.run(found, packs=packs, pack_paths=pack_paths, jobs=jobs, max_bytes=max_bytes,
-                        store=store, force=force, stdin=sys.stdin.buffer)
+                        store=store, force=force, stdin=getattr(sys.stdin, "buffer", None))
 
     def records():
         for result in results:
@@ -199,7 +204,7 @@ def extract(
     complete = False
     try:
         if progress is not None:
-            progress.__enter__()
+            progress.start()
         complete = _write(stream, fmt, output, sources, bom=not no_bom)
         if not complete and store is not None:
             for _ in stream:  # the reader has gone, but the store still gets every document
@@ -211,7 +216,7 @@ def extract(
         stream.close()
         results.close()
         if progress is not None:
-            progress.__exit__(None, None, None)
+            progress.stop()
         if store is not None:
             store.close()
     code = EXIT_FAILED if summary.failed else 0
