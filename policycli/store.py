@@ -115,27 +115,26 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self._lock_fd: int | None = None
-        if readonly:
-            if not self.path.is_file():
-                raise StoreError(f"{self.path}: no such store")
-            self._db = self._connect(f"file:{self.path}?mode=ro", uri=True)
-        else:
+        if readonly and not self.path.is_file():
+            raise StoreError(f"{self.path}: no such store")
+        if not readonly:
             self._lock()
-            try:
-                self._db = self._connect(str(self.path))
+        try:
+            if readonly:
+                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+                self._db.execute("SELECT path, sha256, status FROM documents LIMIT 1")
+            else:
+                self._db = sqlite3.connect(str(self.path), isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(SCHEMA)
-            except BaseException:
-                self._unlock()
-                raise
-        self._db.execute("PRAGMA foreign_keys=ON")
-
-    def _connect(self, target: str, uri: bool = False) -> sqlite3.Connection:
-        try:
-            return sqlite3.connect(target, uri=uri, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: {exc}") from None
+            self._unlock()
+            raise StoreError(f"{self.path}: not a usable policycli store ({exc})") from None
+        except BaseException:
+            self._unlock()
+            raise
 
     def _lock(self) -> None:
         lock = lock_path(self.path)

@@ -193,3 +193,14 @@ def test_the_documented_schema_is_the_one_in_use():
     doc = os.path.join(os.path.dirname(__file__), "..", "docs", "store.md")
     with open(doc, encoding="utf-8") as handle:
         assert SCHEMA in handle.read()
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_file_that_is_not_a_store_is_refused_in_one_line(tmp_path, readonly):
+    db = tmp_path / "notes.sqlite"
+    db.write_text("these are notes, not a database\n" * 50, encoding="utf-8")
+    with pytest.raises(StoreError, match="not a usable policycli store"):
+        Store(db, readonly=readonly)
+    if not readonly:  # the lock was released on the way out
+        with open(lock_path(db), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
