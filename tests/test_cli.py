@@ -250,3 +250,23 @@ def test_every_command_shows_an_example(command):
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert re.search(rf"Examples?:.*policycli {command}", result.stdout, re.S)
+
+
+def test_a_stored_rerun_writes_only_what_changed_and_export_has_everything(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(3):
+        (docs / f"{n}.txt").write_text(TEXT.replace("24", str(30 + n)), encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    first = cli("extract", docs, "--db", db, "--jobs", "1")
+    assert first.exit_code == 0 and jsonl(first.stdout)
+    again = cli("extract", docs, "--db", db, "--jobs", "1")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert SUMMARY.search(again.stderr).groups()[:4] == ("3", "0", "3", "0")
+    (docs / "1.txt").write_text(TEXT.replace("24", "99"), encoding="utf-8")
+    changed = cli("extract", docs, "--db", db, "--jobs", "1")
+    assert {r["doc"] for r in jsonl(changed.stdout)} == {str(docs / "1.txt")}
+    exported = jsonl(cli("export", "--db", db).stdout)
+    assert [r for r in exported if r["doc"] == str(docs / "1.txt")] == jsonl(changed.stdout)
+    assert [r for r in exported if r["doc"] != str(docs / "1.txt")] == \
+        [r for r in jsonl(first.stdout) if r["doc"] != str(docs / "1.txt")]
