@@ -97,10 +97,13 @@ class CommitmentReader:
         self._sentence_subject = None
         text = paragraph.text
         if paragraph.role == "heading":
+            self._pending.append(text)
             if any(w in text for w in self.words.fact_sections):
                 self.mood = "fact"
             elif any(w in text for w in self.words.target_sections):
                 self.mood = "target"
+            elif paragraph.top_level:
+                self.mood = None
         elif paragraph.role == "body":
             self._pending.append(paragraph.first_sentence())
 

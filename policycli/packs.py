@@ -152,6 +152,7 @@ class Packs:
     range_separators: list[str] = field(default_factory=list)
     modality: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
+    not_verbs: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
     metric_trim_leading: list[str] = field(default_factory=list)
@@ -200,7 +201,7 @@ class Packs:
 
     @cached_property
     def verb_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.verbs))
+        return regex.compile(f"(?!{_alternation(self.not_verbs)})(?:{_alternation(self.verbs)})")
 
     @cached_property
     def modality_re(self) -> regex.Pattern:
@@ -266,7 +267,7 @@ class Packs:
             f"(?P<fden>{arabic}|{cjk}){regex.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
             f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){regex.escape(self.group_marker)}"
             f"(?!{not_before})(?=\\p{{Han}}|“)",
-            f"(?P<n1>{num_a})(?P<u1>{unit})?(?:{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?(?P<suf>{suffix})",
+            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?(?P<suf>{suffix})",
             f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit})(?P<csuf>{suffix})",
         ]
         return regex.compile("|".join(f"(?:{f})" for f in forms))
@@ -449,7 +450,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "circumfix": _load_circumfix,
     "range": _named("range", _word_lists(separators="range_separators")),
     "modality": _named("modality", _word_lists(words="modality")),
-    "verbs": _named("verbs", _word_lists(words="verbs", frame_open="frame_open", frame_close="frame_close")),
+    "verbs": _named("verbs", _word_lists(words="verbs", not_verbs="not_verbs",
+                                         frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _word_lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",

@@ -24,6 +24,7 @@ _SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』）)]*|…{2,}[”’
 _LIST_MARKER = regex.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
+_SUB_MARKER = regex.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+条)")
 _BYLINE = regex.compile(r"^[□■◆●]|^(?:本报|新华社|记者|来源|时间|作者|编辑|责任编辑|发布时间|通讯员)[：:\s]|记者\s")
 _SUBTITLE = regex.compile(r"^(?:——|—|--)")
 
@@ -131,6 +132,12 @@ class Paragraph:
     number: int
     role: str
     section: str | None
+
+    @property
+    def top_level(self) -> bool:
+        """True for a heading that opens a part of the document (一、…, a headline),
+        False for a numbered sub-heading such as （一）… that stays inside its part."""
+        return _SUB_MARKER.match(self.text) is None
 
     def first_sentence(self) -> str:
         """The paragraph's opening sentence, for finding who speaks in it."""
