@@ -11,7 +11,7 @@ from typing import Mapping
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％＋－", "0123456789.%+-")
 
 _CJK_SCALE_CHARS = frozenset("十百千万亿")
-_ARABIC_CHARS = frozenset("0123456789.,，")
+_SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
 
 
 _HAS_FULL_WIDTH = re.compile("[０-９．％＋－]")
@@ -44,7 +44,7 @@ def parse_cjk(numeral: str) -> float | None:
 
 
 def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:
-    """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万) as a float.
+    """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万, 1亿7000万) as a float.
 
     Approximation marks between number and scale (``mids``) are skipped; the
     caller reads them as comparators.
@@ -53,18 +53,17 @@ def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余"
     if not numeral:
         return None
     if numeral[0].isdigit():
-        i = 0
-        while i < len(numeral) and numeral[i] in _ARABIC_CHARS:
-            i += 1
-        digits, rest = numeral[:i].replace(",", "").replace("，", ""), numeral[i:]
-        try:
-            value = float(digits)
-        except ValueError:
-            return None
-        if rest:
-            factor = scales.get(rest)
-            if factor is None:
+        total = 0.0
+        for digits, scale in _SCALED_PART.findall(numeral):
+            try:
+                value = float(digits.replace(",", "").replace("，", ""))
+            except ValueError:
                 return None
-            value *= factor
-        return value
+            if scale:
+                factor = scales.get(scale)
+                if factor is None:
+                    return None
+                value *= factor
+            total += value
+        return total
     return parse_cjk(numeral)

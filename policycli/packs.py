@@ -244,6 +244,16 @@ class Packs:
     def issuer_res(self) -> list[regex.Pattern]:
         return [regex.compile(p, regex.MULTILINE) for p in self.issuers]
 
+    @cached_property
+    def quantity_start_re(self) -> regex.Pattern:
+        """Where a quantity may start: the start of a numeral run, or the first
+        character of a special phrase or percent word. A cheap scan that finds
+        the few places where the full quantity pattern is tried."""
+        numerals = "0-9零〇一二两三四五六七八九十百千万亿"
+        firsts = {w[0] for w in [*self.specials, *self.percent_words]}
+        chars = "".join(regex.escape(c) for c in sorted(firsts))
+        return regex.compile(f"(?<![{numerals}])[{numerals}]|[{chars}]")
+
     def _build_quantity(self) -> regex.Pattern:
         # Numerals start only where a numeral run starts (the lookbehinds) and
         # are bounded in length, so a run of a million digits costs linear time.
@@ -257,7 +267,9 @@ class Packs:
         sep = f"[ \\t]*(?:{_alternation(self.range_separators)})[ \\t]*"
         firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
         ahead = "(?=[" + "".join(regex.escape(c) for c in sorted(firsts)) + "])"
-        num_a = f"{arabic}{ahead}{mid}{scale}{mid}"
+        # 1亿7000万: an amount written as several scaled parts, read as their sum.
+        parts = f"(?:(?:万亿|亿|万)\\d{{1,4}}(?:\\.\\d{{1,12}})?){{0,2}}"
+        num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         group_chars = regex.escape(self.group_numerals)
         not_before = _alternation(self.group_not_before)

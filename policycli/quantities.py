@@ -73,8 +73,16 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
     near = packs.stop_near_re
-    for m in packs.quantity_re.finditer(norm, timeout=MATCH_TIMEOUT):
+    quantity = packs.quantity_re
+    last_end = 0
+    for candidate in packs.quantity_start_re.finditer(norm):
+        if candidate.start() < last_end:
+            continue
+        m = quantity.match(norm, candidate.start(), timeout=MATCH_TIMEOUT)
+        if m is None:
+            continue
         start, end = m.span()
+        last_end = end
         if start and norm[start - 1] in _CODE_BEFORE:
             continue
         if _stopped(start, end, stops):

@@ -1,0 +1,116 @@
+"""Throughput of the extraction API against a bare numeral scan, and its memory.
+
+Reads the texts of ../shared/bench/ (or, when that folder is absent, a
+generated corpus of policy-style sentences), then measures on one core:
+
+- characters per second of ``policycli.extract_text`` end to end;
+- characters per second of a bare regex scan for numeral characters over the
+  same texts (the floor any extractor pays to look at every character);
+- their ratio, and peak memory after each quarter of the files, to show that
+  memory stays flat as the number of files grows.
+
+Usage: python bench/throughput.py [--repeat N] [--folder DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from policycli import extract_text  # noqa: E402
+from policycli.packs import default_packs  # noqa: E402
+
+NUMERALS = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]+")
+
+
+def generated_corpus(files: int = 240, seed: int = 7) -> list[str]:
+    """Policy-style texts built from templates, about 25,000 characters each."""
+    rng = random.Random(seed)
+    places = ["滨江新区", "云江市", "临澜高新区", "西岸经济开发区", "青枫湾产业园"]
+    clauses = [
+        "全年力争引进亿元以上项目{n}个",
+        "地区生产总值增长{p}%左右",
+        "新增产业载体{n}万平方米",
+        "深入开展{n}个专项行动",
+        "一般公共预算收入完成{n}.{m}亿元，同比增长{p}%",
+        "推动产业链总规模突破{n}00亿元",
+        "城镇新增就业{n}万人以上",
+        "坚持稳中求进工作总基调，持续推动高质量发展",
+        "加快构建现代化产业体系，着力扩大有效需求",
+    ]
+    texts = []
+    for _ in range(files):
+        paragraphs = []
+        while sum(map(len, paragraphs)) < 25_000:
+            sentence = "，".join(
+                rng.choice(clauses).format(n=rng.randint(2, 99), m=rng.randint(0, 9), p=rng.randint(1, 9))
+                for _ in range(rng.randint(2, 5))
+            )
+            paragraphs.append(f"{rng.choice(places)}{sentence}。")
+        texts.append("\n".join(paragraphs))
+    return texts
+
+
+def load(folder: Path | None) -> tuple[list[str], str]:
+    if folder and folder.is_dir():
+        files = sorted(folder.glob("*.txt"))
+        if files:
+            return [f.read_text(encoding="utf-8-sig") for f in files], str(folder)
+    return generated_corpus(), "generated corpus"
+
+
+def timed(fn, texts: list[str], repeat: int) -> float:
+    """Best CPU seconds over ``repeat`` passes of ``fn`` over all texts."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for text in texts:
+            fn(text)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--folder", type=Path, default=ROOT.parent / "shared" / "bench")
+    args = parser.parse_args()
+
+    texts, origin = load(args.folder)
+    chars = sum(map(len, texts))
+    default_packs()
+    records = sum(len(extract_text(t)) for t in texts)
+
+    api = timed(extract_text, texts, args.repeat)
+    bare = timed(lambda t: sum(1 for _ in NUMERALS.finditer(t)), texts, args.repeat)
+
+    tracemalloc.start()
+    quarter = max(1, len(texts) // 4)
+    peaks = []
+    for i, text in enumerate(texts, 1):
+        extract_text(text)
+        if i % quarter == 0:
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            tracemalloc.reset_peak()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"corpus        {origin}: {len(texts)} files, {chars:,} characters, {records:,} records")
+    print(f"extract_text  {chars / api:>12,.0f} chars/s  ({api:.2f} s CPU, best of {args.repeat})")
+    print(f"bare scan     {chars / bare:>12,.0f} chars/s  ({bare:.3f} s CPU)")
+    print(f"ratio         {api / bare:>12.1f} x slower than the bare scan")
+    print("peak traced   " + "  ".join(f"{p:.1f} MB" for p in peaks) + "  (per quarter of the files)")
+    print(f"peak RSS      {rss:>12.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
