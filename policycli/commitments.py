@@ -131,14 +131,15 @@ class CommitmentReader:
     def _subject_at(self, text: str) -> str | None:
         """An organisation or place named at the start of ``text``."""
         m = self.packs.subject_re.match(text)
-        if m:
-            name = m.group("subject")
-            if not (any(w in name for w in self.packs.not_subjects)
-                    or any(w in name for w in self.packs.not_in_names)
-                    or self.packs.verb_re.match(name)):
-                return name
+        if m is None:
+            return None
+        name = m.group("org")
+        if name is None:
+            return m.group("place")
+        if not (self.packs.name_stop_re.search(name) or self.packs.verb_re.match(name)):
+            return name
         m = self.packs.place_re.match(text)
-        return m.group("subject") if m else None
+        return m.group("place") if m else None
 
     def _subject(self) -> str | None:
         """Who commits: the latest sentence-level, paragraph-level or document subject.

@@ -223,22 +223,34 @@ class Packs:
 
     @cached_property
     def subject_re(self) -> regex.Pattern:
+        """A subject named at the start of a text: an organisation (group ``org``,
+        tried first) or a place (group ``place``), each followed by a verb or
+        another word that opens a predicate."""
         suffixes = _alternation(self.subject_suffixes)
         followers = _alternation(self.subject_followers + self.verbs)
+        names = _alternation(self.places)
+        place_suffixes = _alternation(self.place_suffixes)
         return regex.compile(
-            rf"(?:^|(?<=[，,。；;：:\s]))(?P<subject>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
+            rf"(?P<org>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
+            rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、\s]|(?:{followers}))"
         )
+
+    @cached_property
+    def place_re(self) -> regex.Pattern:
+        """A place named at the start of a text (the ``place`` branch of subject_re alone)."""
+        names = _alternation(self.places)
+        suffixes = _alternation(self.place_suffixes)
+        followers = _alternation(self.subject_followers + self.verbs)
+        return regex.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
+
+    @cached_property
+    def name_stop_re(self) -> regex.Pattern:
+        """Words that show a candidate organisation name is really a clause."""
+        return regex.compile(_alternation(self.not_subjects + self.not_in_names))
 
     @cached_property
     def indicator_re(self) -> regex.Pattern:
         return regex.compile(_alternation(self.indicators))
-
-    @cached_property
-    def place_re(self) -> regex.Pattern:
-        names = _alternation(self.places)
-        suffixes = _alternation(self.place_suffixes)
-        followers = _alternation(self.subject_followers + self.verbs)
-        return regex.compile(rf"^(?P<subject>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
 
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
@@ -246,13 +258,19 @@ class Packs:
 
     @cached_property
     def quantity_start_re(self) -> regex.Pattern:
-        """Where a quantity may start: the start of a numeral run, or the first
-        character of a special phrase or percent word. A cheap scan that finds
-        the few places where the full quantity pattern is tried."""
+        """Where a quantity may start: a numeral run followed by a character
+        that can continue a quantity (a unit, scale, mark or separator), or the
+        first character of a special phrase or percent word. A cheap scan that
+        finds the few places where the full quantity pattern is tried."""
         numerals = "0-9零〇一二两三四五六七八九十百千万亿"
+        mids = [w for w in self.suffix_comparators if len(w) == 1]
+        follow = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]}
+        follow |= {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
         firsts = {w[0] for w in [*self.specials, *self.percent_words]}
-        chars = "".join(regex.escape(c) for c in sorted(firsts))
-        return regex.compile(f"(?<![{numerals}])[{numerals}]|[{chars}]")
+
+        def cls(chars: set[str]) -> str:
+            return "".join(regex.escape(c) for c in sorted(chars))
+        return regex.compile(f"(?<![{numerals}])[{numerals}]{{1,24}}(?=[{cls(follow)}])|[{cls(firsts)}]")
 
     def _build_quantity(self) -> regex.Pattern:
         # Numerals start only where a numeral run starts (the lookbehinds) and
