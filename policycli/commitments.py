@@ -147,17 +147,18 @@ class CommitmentReader:
         Sentences and paragraphs are only looked at when a record needs a
         subject; the newest one naming a subject wins over older ones.
         """
+        if self._pending:
+            self._resolve_paragraph_subject()
+        paragraph = self.paragraph_subject or self.doc_subject
         for text in reversed(self._pending_sentences):
             found = self._subject_at(text)
             if found:
-                self._sentence_subject = found
+                # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
+                if not (paragraph and found in paragraph):
+                    self._sentence_subject = found
                 break
         self._pending_sentences.clear()
-        if self._sentence_subject:
-            return self._sentence_subject
-        if self._pending:
-            self._resolve_paragraph_subject()
-        return self.paragraph_subject or self.doc_subject
+        return self._sentence_subject or paragraph
 
     def _resolve_paragraph_subject(self) -> None:
         for first in reversed(self._pending):
