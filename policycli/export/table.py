@@ -37,15 +37,22 @@ SHARES = {"Subject": 2, "Metric": 2, "Sentence": 5}
 NARROW = 72
 
 
+#: Characters of the sentence kept on each side of the mention; a long
+#: sentence (a work report's list of targets) is cut to this window with "…".
+CONTEXT = 24
+
+
 def sentence_text(record: Record, span: tuple[int, int] | None) -> Text:
-    """The record's sentence as rich text, the mention styled."""
+    """The record's sentence around its mention as rich text, the mention styled."""
     sentence = record.sentence or ""
     if span is None:
         return Text(clean(sentence))
     start, end = span
-    text = Text(clean(sentence[:start]))
+    left, right = max(0, start - CONTEXT), min(len(sentence), end + CONTEXT)
+    text = Text("…" if left else "")
+    text.append(clean(sentence[left:start]))
     text.append(clean(sentence[start:end]), style=MENTION_STYLE)
-    text.append(clean(sentence[end:]))
+    text.append(clean(sentence[end:right]) + ("…" if right < len(sentence) else ""))
     return text
 
 
