@@ -90,6 +90,7 @@ class CommitmentReader:
         self._pending_sentences: list[str] = []
         self._sentence_subject: str | None = None
         self.mood: str | None = None
+        self.paragraph_mood: str | None = None
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading sets the mood, a body paragraph may name its subject."""
@@ -98,14 +99,23 @@ class CommitmentReader:
         text = paragraph.text
         if paragraph.role == "heading":
             self._pending.append(text)
-            if any(w in text for w in self.words.fact_sections):
-                self.mood = "fact"
-            elif any(w in text for w in self.words.target_sections):
-                self.mood = "target"
-            elif paragraph.top_level:
-                self.mood = None
+            mood = self._heading_mood(text)
+            if mood or paragraph.top_level:
+                self.mood = mood
+            self.paragraph_mood = None
         elif paragraph.role == "body":
             self._pending.append(paragraph.first_sentence())
+            opening = text[:_first_break(text)]
+            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening) else None
+
+    def _heading_mood(self, text: str) -> str | None:
+        """fact under a review heading, target under a plan heading; when a heading
+        names both (成就和…目标任务), the one named last governs what follows."""
+        fact = max((text.rfind(w) for w in self.words.fact_sections), default=-1)
+        target = max((text.rfind(w) for w in self.words.target_sections), default=-1)
+        if fact < 0 and target < 0:
+            return None
+        return "fact" if fact > target else "target"
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
@@ -309,13 +319,14 @@ class CommitmentReader:
             return "target"
         if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
-        if self.mood == "fact":
+        mood = self.paragraph_mood or self.mood
+        if mood == "fact":
             return "fact"
         if cues.last("future", ls):
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"
-        if self.mood == "target":
+        if mood == "target":
             return "target"
         return "fact"
 

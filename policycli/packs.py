@@ -226,12 +226,15 @@ class Packs:
         """A subject named at the start of a text: an organisation (group ``org``,
         tried first) or a place (group ``place``), each followed by a verb or
         another word that opens a predicate."""
-        suffixes = _alternation(self.subject_suffixes)
+        long_suffixes = _alternation(s for s in self.subject_suffixes if len(s) > 1)
+        # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
+        short_suffixes = _alternation(s for s in self.subject_suffixes if len(s) == 1)
         followers = _alternation(self.subject_followers + self.verbs)
         names = _alternation(self.places)
         place_suffixes = _alternation(self.place_suffixes)
         return regex.compile(
-            rf"(?P<org>\p{{Han}}{{1,24}}?(?:{suffixes}))(?=(?:{followers}))"
+            rf"(?P<org>\p{{Han}}{{1,24}}?(?:{long_suffixes})|\p{{Han}}{{2,24}}?(?:{short_suffixes}))"
+            rf"(?=(?:{followers}))"
             rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、\s]|(?:{followers}))"
         )
 

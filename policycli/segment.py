@@ -109,7 +109,7 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 
 
 def _role(para: str) -> str:
-    if _SUBTITLE.match(para):
+    if _SUBTITLE.match(para) and len(para) <= 80 and not any(c in para[:-1] for c in "。！？"):
         return "subtitle"
     if len(para) <= 80 and _BYLINE.search(para):
         return "byline"
