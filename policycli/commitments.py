@@ -36,28 +36,27 @@ class _Words:
     respectively: regex.Pattern
     list_split: regex.Pattern
     heads: regex.Pattern
-    modality_end: regex.Pattern
     plan_verbs: frozenset[str]
-    fact_sections: tuple[str, ...]
-    target_sections: tuple[str, ...]
+    section_words: regex.Pattern
 
 
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
+    periods = "|".join(f"(?:{p})" for p in packs.period_patterns) or "(?!)"
+    trailing = _alt([*packs.metric_trim_trailing, *packs.prefix_comparators,
+                     *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
-        regex.compile(f"^(?:{_alt(packs.metric_trim_leading)})+"),
-        regex.compile(f"(?:{_alt(packs.metric_trim_trailing)})+$"),
+        regex.compile(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        regex.compile(f"(?:{trailing}|(?<=.)(?:{periods}))+$"),
         regex.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         regex.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
         tuple(packs.frame_open),
         regex.compile(f"(?:{_alt(packs.metric_respectively)})$"),
         regex.compile(f"(?:{_alt(packs.metric_list_separators)})"),
         regex.compile(f"(?:{_alt(packs.metric_heads)})"),
-        regex.compile(f"(?:{_alt(packs.modality)})$"),
         frozenset(packs.plan_verbs),
-        tuple(packs.fact_sections),
-        tuple(packs.target_sections),
+        regex.compile(f"(?P<fact>{_alt(packs.fact_sections)})|(?P<target>{_alt(packs.target_sections)})"),
     )
 
 
@@ -111,11 +110,8 @@ class CommitmentReader:
     def _heading_mood(self, text: str) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
         names both (成就和…目标任务), the one named last governs what follows."""
-        fact = max((text.rfind(w) for w in self.words.fact_sections), default=-1)
-        target = max((text.rfind(w) for w in self.words.target_sections), default=-1)
-        if fact < 0 and target < 0:
-            return None
-        return "fact" if fact > target else "target"
+        last = _last_match(self.words.section_words, text)
+        return last.lastgroup if last else None
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
@@ -284,33 +280,17 @@ class CommitmentReader:
         return head[:m.start()]
 
     def _trim_end(self, phrase: str) -> str:
-        """``phrase`` without trailing particles, comparator words and periods."""
-        prev = None
-        while prev != phrase:
-            prev = phrase
-            phrase = self.words.trim_trailing.sub("", phrase)
-            m = self.packs.prefix_re.search(phrase) or self.words.modality_end.search(phrase)
-            if m:
-                phrase = phrase[:m.start()]
-            m = _last_match(self.packs.period_re, phrase)
-            if m and m.end() == len(phrase) and m.start() > 0:
-                phrase = phrase[:m.start()]
-        return phrase
+        """``phrase`` without trailing particles, comparator and commitment words and periods."""
+        return self.words.trim_trailing.sub("", phrase) if phrase else phrase
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
         subject = self._subject()
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
-        phrase = _BOOK_TITLE.sub("", phrase)
-        prev = None
-        while prev != phrase:
-            prev = phrase
-            phrase = self.words.trim_leading.sub("", phrase).lstrip("，,、；;：: ")
-            m = self.packs.period_re.match(phrase)
-            if m:
-                phrase = phrase[m.end():]
-        return phrase
+        if "《" in phrase:
+            phrase = _BOOK_TITLE.sub("", phrase)
+        return self.words.trim_leading.sub("", phrase) if phrase else phrase
 
     def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
