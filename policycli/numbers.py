@@ -43,13 +43,18 @@ def parse_cjk(numeral: str) -> float | None:
     return float(value)
 
 
+@lru_cache(maxsize=16)
+def _drop_table(chars: str) -> dict[int, None]:
+    return {ord(c): None for c in chars}
+
+
 def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:
     """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万, 1亿7000万) as a float.
 
     Approximation marks between number and scale (``mids``) are skipped; the
     caller reads them as comparators.
     """
-    numeral = numeral.translate({ord(c): None for c in mids})
+    numeral = numeral.translate(_drop_table(mids))
     if not numeral:
         return None
     if numeral[0].isdigit():

@@ -23,7 +23,7 @@ from .record import COMPARATORS, UNIT_KINDS
 MATCH_TIMEOUT = 2.0
 #: How far from a quantity a stop pattern that does not begin with a literal
 #: character is looked for (such patterns are only matched near quantities).
-STOP_NEAR = 24
+STOP_NEAR = 12
 
 
 class PackError(Exception):
