@@ -1,7 +1,7 @@
 """The record: one quantified commitment, with the field names of SCHEMA.md."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 UNIT_KINDS = (
@@ -40,7 +40,7 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a plain dict, keys in schema order."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in FIELD_NAMES}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Record":

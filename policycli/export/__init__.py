@@ -21,7 +21,6 @@ from .csv_out import write_csv
 from .json_array import write_json
 from .jsonl import write_jsonl
 from .table import write_table
-from .xlsx import write_xlsx
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
@@ -72,6 +71,8 @@ def _write_text(records, fmt, out, sources, bom, width, color) -> int:
 
 
 def _write_xlsx(records, dest, stream, sources) -> int:
+    from .xlsx import write_xlsx  # openpyxl is slow to import; only XLSX output needs it
+
     if dest is not None:
         with atomic_path(dest) as tmp:
             return write_xlsx(records, tmp, sources)

@@ -28,24 +28,25 @@ from .tally import Tally
 RECORDS_SHEET, SUMMARY_SHEET, SOURCES_SHEET = "Records", "Summary", "Sources"
 
 # Column header and width (in Excel character units; a Chinese character takes about two).
+# The headers are the schema's field names, as in CSV and JSON: the names are the contract.
 COLUMNS: dict[str, tuple[str, int]] = {
-    "doc": ("Document", 24),
-    "start": ("Start", 10),
-    "end": ("End", 10),
-    "text": ("Mention", 16),
-    "value": ("Value", 18),
-    "value_max": ("Value max", 14),
-    "unit": ("Unit", 9),
-    "unit_kind": ("Unit kind", 16),
-    "comparator": ("Comparator", 11),
-    "kind": ("Kind", 8),
-    "subject": ("Subject", 28),
-    "verb": ("Verb", 9),
-    "metric": ("Metric", 24),
-    "modality": ("Modality", 10),
-    "period": ("Period", 14),
-    "sentence": ("Sentence", 70),
-    "section": ("Section", 28),
+    "doc": ("doc", 24),
+    "start": ("start", 10),
+    "end": ("end", 10),
+    "text": ("text", 16),
+    "value": ("value", 18),
+    "value_max": ("value_max", 14),
+    "unit": ("unit", 9),
+    "unit_kind": ("unit_kind", 16),
+    "comparator": ("comparator", 11),
+    "kind": ("kind", 8),
+    "subject": ("subject", 28),
+    "verb": ("verb", 9),
+    "metric": ("metric", 24),
+    "modality": ("modality", 10),
+    "period": ("period", 14),
+    "sentence": ("sentence", 70),
+    "section": ("section", 28),
 }
 NUMERIC_FIELDS = frozenset({"start", "end", "value", "value_max"})
 WRAPPED_FIELDS = frozenset({"subject", "metric", "sentence", "section"})
