@@ -267,17 +267,14 @@ def eval_(
     show: bool = typer.Option(False, "--show", help="Also list the misses and false finds."),
 ) -> None:
     """Score predicted records against gold ones: precision, recall, F1 and field accuracy."""
-    from .evaluate import format_report, load_jsonl, score
+    from .evaluate import EvalInputError, format_report, load_jsonl, score
 
     loaded = []
     for path in (gold, pred):
         try:
             loaded.append(load_jsonl(path))
-        except OSError as exc:
-            _say(f"{path}: {exc.strerror or exc}")
-            raise typer.Exit(EXIT_FAILED) from None
-        except ValueError as exc:
-            _say(f"{path}: {' '.join(str(exc).split())}")
+        except EvalInputError as exc:
+            _say(" ".join(str(exc).split()))
             raise typer.Exit(EXIT_FAILED) from None
     typer.echo(format_report(score(*loaded), show=show))
 
