@@ -149,10 +149,15 @@ def summary_of(stderr: str) -> tuple[int, ...]:
     return tuple(int(n) for n in match.groups())
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
 def records_by_doc(stdout: bytes) -> dict[str, list[dict]]:
+    """JSON Lines output grouped by document; NaN or Infinity in it fail the test."""
     out: dict[str, list[dict]] = {}
     for line in stdout.decode("utf-8").splitlines():
-        row = json.loads(line)
+        row = json.loads(line, parse_constant=_not_json)
         out.setdefault(row["doc"], []).append(row)
     return out
 
@@ -223,14 +228,23 @@ class Guarded:
     process: subprocess.Popen
     deadline: float
 
+    @classmethod
+    def start(cls, cmd, deadline: float) -> "Guarded":
+        return cls(subprocess.Popen([str(part) for part in cmd], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, cwd=ROOT), deadline)
+
     def result(self) -> tuple[int, str, str]:
         try:
             out, err = self.process.communicate(timeout=max(0.1, self.deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
+            self.stop()
             pytest.fail(f"still running after {HANG_GUARD} s: the input hangs the run")
         return self.process.returncode, out.decode("utf-8"), err.decode("utf-8")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -238,25 +252,18 @@ def guarded(tmp_path_factory):
     """Start every guarded child at once so that their guards overlap instead of adding up."""
     folder = tmp_path_factory.mktemp("guarded")
     deadline = time.monotonic() + HANG_GUARD
-
-    def start(*cmd) -> Guarded:
-        return Guarded(subprocess.Popen([sys.executable, *map(str, cmd)], stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT), deadline)
-
     fifo = folder / "pipe.txt"
     os.mkfifo(fifo)
     sample = ROOT / "samples" / "traps.txt"
-    children = {"fifo": (start("-m", "policycli", "extract", fifo, sample, "--format", "jsonl", "--jobs", "1"),
-                         fifo, sample)}
+    cli = [sys.executable, "-m", "policycli", "extract", fifo, sample, "--format", "jsonl", "--jobs", "1"]
+    children = {"fifo": (Guarded.start(cli, deadline), fifo, sample)}
     for name, (text, _) in LONG_TEXTS.items():
         path = folder / f"{name}.txt"
         path.write_text(text, encoding="utf-8")
-        children[name] = (start("-c", ENGINE_CHILD, TESTS, path), path, None)
+        children[name] = (Guarded.start([sys.executable, "-c", ENGINE_CHILD, TESTS, path], deadline), path, None)
     yield children
     for child, *_ in children.values():
-        if child.process.poll() is None:
-            child.process.kill()
-            child.process.communicate()
+        child.stop()
 
 
 @pytest.mark.xfail(strict=True, reason="readers.read opens a named pipe and blocks until a writer "
