@@ -7,7 +7,7 @@ from pathlib import Path
 from . import readers
 from .commitments import CommitmentReader, mentions_by_sentence
 from .packs import Packs, default_packs
-from .quantities import find_mentions
+from .quantities import find_mentions, find_mentions_in_paragraph
 from .record import Record
 from .segment import paragraphs
 
@@ -16,18 +16,21 @@ def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[
     """Every quantified mention in ``text`` as a record; offsets index ``text``."""
     packs = packs or default_packs()
     mentions = find_mentions(text, packs)
-    if not mentions:
+    if not mentions and "\n" not in text:
         return []
     reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
     starts = [m.start for m in mentions]
     for paragraph in paragraphs(text):
         reader.enter(paragraph)
-        i = bisect_left(starts, paragraph.start)
-        if i < len(starts) and starts[i] < paragraph.end:
-            j = bisect_left(starts, paragraph.end, i)
-            for sentence, found in mentions_by_sentence(paragraph.sentences(), mentions[i:j]):
-                records.extend(reader.read(sentence, found))
+        if len(paragraph.joins) > 1:
+            found = find_mentions_in_paragraph(paragraph, packs)
+        else:
+            i = bisect_left(starts, paragraph.start)
+            found = mentions[i:bisect_left(starts, paragraph.end, i)]
+        if found:
+            for sentence, in_sentence in mentions_by_sentence(paragraph.sentences(), found):
+                records.extend(reader.read(sentence, in_sentence))
     return records
 
 

@@ -122,8 +122,7 @@ class CommitmentReader:
         cues = _Cues(sentence.text, self.packs)
         spans = []
         for m in mentions:
-            ls = sentence.to_local(m.start)
-            spans.append((ls, ls + (m.end - m.start)))
+            spans.append((sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1))
         records: list[Record] = []
         for i, m in enumerate(mentions):
             record = self._record(sentence, cues, m, spans, i)

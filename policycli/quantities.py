@@ -14,6 +14,7 @@ import regex
 
 from .numbers import is_scale_only, normalise, parse_cjk, parse_number
 from .packs import MATCH_TIMEOUT, STOP_NEAR, Packs
+from .segment import Paragraph
 
 _HAN = regex.compile(r"\p{Han}")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
@@ -94,6 +95,18 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
                near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, timeout=MATCH_TIMEOUT)):
             continue
         out.append(mention)
+    return out
+
+
+def find_mentions_in_paragraph(paragraph: Paragraph, packs: Packs) -> list[Mention]:
+    """The mentions of a paragraph whose lines were rejoined, found in the rejoined
+    text, so that a wrap inside a quantity (1300亿⏎元) or between it and its
+    qualifier (10亿元⏎以上项目) reads as it would unwrapped. Offsets index the
+    original text, line break included."""
+    out = find_mentions(paragraph.text, packs)
+    for m in out:
+        m.start = paragraph.to_original(m.start)
+        m.end = paragraph.to_original(m.end - 1) + 1
     return out
 
 

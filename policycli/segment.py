@@ -85,7 +85,7 @@ def _unbalanced(line: str) -> bool:
 
 def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int | None:
     """The line width of a hard-wrapped document (PDF layers, fixed-width text), else None."""
-    if len(spans) < 8:
+    if len(spans) < 4:
         return None
     lengths = sorted(e - s for s, e in spans)
     p90 = lengths[int(len(lengths) * 0.9)]
@@ -104,6 +104,8 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     if prev[-1] in _CONTINUES or _unbalanced(prev):
         return True
     if any(c in prev for c in "。！？!?；;"):
+        return True
+    if len(prev) >= 25 and any(c in prev for c in "，,、："):
         return True
     return width is not None and len(prev) >= 0.75 * width
 
@@ -138,6 +140,11 @@ class Paragraph:
         """True for a heading that opens a part of the document (一、…, a headline),
         False for a numbered sub-heading such as （一）… that stays inside its part."""
         return _SUB_MARKER.match(self.text) is None
+
+    def to_original(self, i: int) -> int:
+        """The original offset of position ``i`` of the rejoined ``text``."""
+        k = bisect_right(self.joins, i) - 1
+        return self.origins[k] + (i - self.joins[k])
 
     def first_sentence(self) -> str:
         """The paragraph's opening sentence, for finding who speaks in it."""
