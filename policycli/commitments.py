@@ -38,6 +38,8 @@ class _Words:
     heads: regex.Pattern
     plan_verbs: frozenset[str]
     section_words: regex.Pattern
+    short_suffixes: frozenset[str]
+    not_place_endings: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -48,7 +50,7 @@ def _words(packs: Packs) -> _Words:
                      *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
         regex.compile(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
-        regex.compile(f"(?:{trailing}|(?<=.)(?:{periods}))+$"),
+        regex.compile(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
         regex.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         regex.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
         tuple(packs.frame_open),
@@ -57,6 +59,8 @@ def _words(packs: Packs) -> _Words:
         regex.compile(f"(?:{_alt(packs.metric_heads)})"),
         frozenset(packs.plan_verbs),
         regex.compile(f"(?P<fact>{_alt(packs.fact_sections)})|(?P<target>{_alt(packs.target_sections)})"),
+        frozenset(s for s in packs.subject_suffixes if len(s) == 1),
+        tuple(packs.not_place_endings),
     )
 
 
@@ -141,7 +145,10 @@ class CommitmentReader:
         name = m.group("org")
         if name is None:
             return m.group("place")
-        if not (self.packs.name_stop_re.search(name) or self.packs.verb_re.match(name)):
+        short_suffix = name[-1:] in self.words.short_suffixes
+        if not (self.packs.name_stop_re.search(name) or self.packs.verb_re.match(name)
+                or (short_suffix and (self.packs.verb_re.search(name)
+                                      or name.endswith(self.words.not_place_endings)))):
             return name
         m = self.packs.place_re.match(text)
         return m.group("place") if m else None

@@ -175,6 +175,7 @@ class Packs:
     subject_followers: list[str] = field(default_factory=list)
     not_subjects: list[str] = field(default_factory=list)
     not_in_names: list[str] = field(default_factory=list)
+    not_place_endings: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
@@ -292,6 +293,9 @@ class Packs:
         parts = f"(?:(?:万亿|亿|万)\\d{{1,4}}(?:\\.\\d{{1,12}})?){{0,2}}"
         num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
+        # A rate: 0.6人/百亿元, 3.5吨/亩. The unit after the slash, scale included, joins the unit.
+        per_unit = f"(?:{_alternation(self.scales)})?{unit}"
+        per_a, per_c = f"(?:[/／](?P<per>{per_unit}))?", f"(?:[/／](?P<cper>{per_unit}))?"
         group_chars = regex.escape(self.group_numerals)
         not_before = _alternation(self.group_not_before)
         forms = [
@@ -300,8 +304,8 @@ class Packs:
             f"(?P<fden>{arabic}|{cjk}){regex.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
             f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){regex.escape(self.group_marker)}"
             f"(?!{not_before})(?=\\p{{Han}}|“)",
-            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?(?P<suf>{suffix})",
-            f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit})(?P<csuf>{suffix})",
+            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?{per_a}(?P<suf>{suffix})",
+            f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit}){per_c}(?P<csuf>{suffix})",
         ]
         return regex.compile("|".join(f"(?:{f})" for f in forms))
 
@@ -456,7 +460,8 @@ def _load_subjects(packs: Packs, ck: _Checker, value: Any) -> int:
     if "issuers" in value:
         n += _pattern_lists(issuers="issuers")(packs, ck, {"issuers": value.pop("issuers")}, "subjects")
     return n + _word_lists(suffixes="subject_suffixes", followers="subject_followers",
-                           not_subjects="not_subjects", not_in_names="not_in_names")(packs, ck, value, "subjects")
+                           not_subjects="not_subjects", not_in_names="not_in_names",
+                           not_place_endings="not_place_endings")(packs, ck, value, "subjects")
 
 
 def _load_stops(packs: Packs, ck: _Checker, value: Any) -> int:

@@ -98,6 +98,18 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     return out
 
 
+_DIGITS = "一二三四五六七八九"
+
+
+def _neighbours(numeral: str) -> tuple[str, str] | None:
+    """两三, 三四, 七八: two neighbouring digits that together mean one or the other."""
+    if len(numeral) != 2:
+        return None
+    first, second = ("二" if c == "两" else c for c in numeral)
+    i, j = _DIGITS.find(first), _DIGITS.find(second)
+    return (numeral[0], numeral[1]) if i >= 0 and j == i + 1 else None
+
+
 def find_mentions_in_paragraph(paragraph: Paragraph, packs: Packs) -> list[Mention]:
     """The mentions of a paragraph whose lines were rejoined, found in the rejoined
     text, so that a wrap inside a quantity (1300亿⏎元) or between it and its
@@ -144,6 +156,8 @@ def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: st
     start, end = m.span()
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
+    per = m.group("per") or m.group("cper")
+    per = "/" + per if per else ""
     if unit is not None and unit.after_cjk_only and not cjk:
         return None
     scale = "" if cjk else n1.lstrip("0123456789.,，").strip(mids)
@@ -152,6 +166,8 @@ def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: st
         return None
     if cjk and n1.strip(mids) in packs.bare_numerals and not n2:
         return None
+    if cjk and not n2 and (pair := _neighbours(n1.strip(mids))):
+        n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
     value = parse_number(n1, packs.scales, mids)
     if value is None:
         return None
@@ -178,7 +194,7 @@ def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: st
     return Mention(
         start, end, value * factor,
         value_max * factor if value_max is not None else None,
-        unit.base if unit else None,
+        (unit.base + per if per else unit.base) if unit else None,
         unit.kind if unit else "count",
         comparator,
         "number",
