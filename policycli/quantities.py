@@ -123,40 +123,43 @@ def find_mentions_in_paragraph(paragraph: Paragraph, packs: Packs) -> list[Menti
 
 
 def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None:
+    """The mention a match of the quantity pattern stands for; its last group names its form."""
     start, end = m.span()
-    g = m.group
-    if g("special"):
-        sp = packs.specials[g("special")]
+    form = m.lastgroup
+    if form == "suf":
+        n1, u1, n2, unit, per, suffix = m.group("n1", "u1", "n2", "unit", "per", "suf")
+        return _general(norm, packs, mids, start, end, n1, u1, n2, unit, per, suffix, cjk=False)
+    if form == "csuf":
+        n1, u1, n2, unit, per, suffix = m.group("c1", "cu1", "c2", "cunit", "cper", "csuf")
+        return _general(norm, packs, mids, start, end, n1, u1, n2, unit, per, suffix, cjk=True)
+    if form == "special":
+        sp = packs.specials[m.group("special")]
         return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special", sp.is_verb)
-    if g("pword"):
-        value = parse_number(g("pnum"), packs.scales, mids)
+    if form == "psuf":
+        word, numeral, suffix = m.group("pword", "pnum", "psuf")
+        value = parse_number(numeral, packs.scales, mids)
         if value is None:
             return None
-        comp = _comparator(_prefix(norm, start, packs), g("psuf"), False, packs)
-        return Mention(start, end, value * packs.percent_words[g("pword")], None, "%", "percent", comp, "percent")
-    if g("fden"):
-        den = parse_number(g("fden"), packs.scales, mids)
-        num = parse_number(g("fnum"), packs.scales, mids)
+        comp = _comparator(_prefix(norm, start, packs), suffix, False, packs)
+        return Mention(start, end, value * packs.percent_words[word], None, "%", "percent", comp, "percent")
+    if form == "fnum":
+        den = parse_number(m.group("fden"), packs.scales, mids)
+        num = parse_number(m.group("fnum"), packs.scales, mids)
         if not den or num is None:
             return None
         comp = _comparator(_prefix(norm, start, packs), "", False, packs)
         return Mention(start, end, num / den, None, None, "ratio", comp, "fraction")
-    if g("group"):
-        value = parse_cjk(g("group"))
-        if value is None:
-            return None
-        return Mention(start, end, value, None, None, "count", "=", "group")
-    if g("n1") is not None:
-        return _general(m, norm, packs, mids, g("n1"), g("u1"), g("n2"), g("unit"), g("suf"), cjk=False)
-    return _general(m, norm, packs, mids, g("c1"), g("cu1"), g("c2"), g("cunit"), g("csuf"), cjk=True)
+    value = parse_cjk(m.group("group"))
+    if value is None:
+        return None
+    return Mention(start, end, value, None, None, "count", "=", "group")
 
 
-def _general(m: regex.Match, norm: str, packs: Packs, mids: str, n1: str, u1: str | None,
-             n2: str | None, unit_word: str | None, suffix: str, cjk: bool) -> Mention | None:
-    start, end = m.span()
+def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, u1: str | None,
+             n2: str | None, unit_word: str | None, per: str | None, suffix: str,
+             cjk: bool) -> Mention | None:
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
-    per = m.group("per") or m.group("cper")
     per = "/" + per if per else ""
     if unit is not None and unit.after_cjk_only and not cjk:
         return None
