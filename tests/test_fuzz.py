@@ -98,13 +98,14 @@ numeral_soup = st.lists(
         st.sampled_from(UNIT_WORDS),
         st.sampled_from(WORDS),
         st.sampled_from(PUNCTUATION),
+        st.builds(lambda char, n: char * n, st.sampled_from(list("一万亿7０.，")), st.integers(20, 300)),
     ),
     max_size=60,
 ).map("".join)
 
 any_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
-    max_size=300,
+    max_size=500,
 )
 
 
@@ -130,7 +131,7 @@ def mutated_sample(draw) -> str:
     return text
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _extract_and_check(text: str) -> None:
@@ -150,7 +151,7 @@ def test_numeral_soup(text: str) -> None:
     _extract_and_check(text)
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=150)
 @given(mutated_sample())
 def test_mutated_samples(text: str) -> None:
     _extract_and_check(text)

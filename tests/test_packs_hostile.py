@@ -63,11 +63,9 @@ def assert_names_pack(message: str, pack: Path, entry: str, reason: str = "") ->
 @pytest.mark.parametrize("case", REJECTED, ids=[c["name"] for c in REJECTED])
 def test_rejected_at_load(case, tmp_path):
     pack = write_pack(case, tmp_path)
-    started = time.monotonic()
     with pytest.raises(PackError) as info:
         load_packs(extra=[pack])
     assert_names_pack(str(info.value), pack, case["entry"], case["reason"])
-    assert time.monotonic() - started < 60, "the load probe itself must not hang"
 
 
 CLI_REJECTED = ["catastrophic-stop", "invalid-regex", "not-utf8"]
