@@ -6,15 +6,26 @@ from pathlib import Path
 
 from . import readers
 from .commitments import CommitmentReader, mentions_by_sentence
-from .packs import Packs, default_packs
+from .packs import Packs, PackTimeout, default_packs
 from .quantities import find_mentions, find_mentions_in_paragraph
 from .record import Record
 from .segment import paragraphs
 
 
 def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[Record]:
-    """Every quantified mention in ``text`` as a record; offsets index ``text``."""
+    """Every quantified mention in ``text`` as a record; offsets index ``text``.
+
+    Raises PackTimeout, naming the pack and entry, when a rule pack's pattern
+    cannot finish on this text.
+    """
     packs = packs or default_packs()
+    try:
+        return _extract(text, doc, packs)
+    except TimeoutError:
+        raise PackTimeout(packs.slow_pattern(text)) from None
+
+
+def _extract(text: str, doc: str, packs: Packs) -> list[Record]:
     mentions = find_mentions(text, packs)
     if not mentions and "\n" not in text:
         return []

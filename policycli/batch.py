@@ -166,10 +166,8 @@ def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> Doc
     try:
         if data is None:
             source = readers.read(path, max_bytes=max_bytes)
-        elif len(data) > max_bytes:
-            raise readers.ReadError(path, f"larger than {max_bytes} bytes")
         else:
-            source = readers.read_bytes(data, path)
+            source = readers.read_bytes(data, path, max_bytes=max_bytes)
         records = extract_text(source.text, doc=path, packs=packs)
     except readers.ReadError as exc:
         return DocResult(path, "failed", error=_one_line(str(exc)))
@@ -314,7 +312,7 @@ class _Run:
     def _start(self, path: str) -> DocResult | _Pending:
         """Skip, extract here, or hand ``path`` to a worker."""
         if path == STDIN:
-            return self._in_process(STDIN, self.stdin.read() if self.stdin is not None else b"")
+            return self._in_process(STDIN, self.stdin.read(self.max_bytes + 1) if self.stdin is not None else b"")
         sha256, size, skipped = self._check(path)
         if skipped is not None:
             return skipped

@@ -314,10 +314,7 @@ def text_(
     """Print the decoded text that record offsets index, exactly (no newline added)."""
     try:
         if file == "-":
-            data = sys.stdin.buffer.read()
-            if len(data) > max_bytes:
-                raise readers.ReadError("-", f"larger than {max_bytes} bytes")
-            source = readers.read_bytes(data, "-")
+            source = readers.read_bytes(sys.stdin.buffer.read(max_bytes + 1), "-", max_bytes=max_bytes)
         else:
             source = readers.read(file, max_bytes=max_bytes)
     except readers.ReadError as exc:

@@ -6,20 +6,22 @@ into a :class:`Record` with subject, verb, metric, modality, period and kind.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import regex
 
-from .packs import Packs
+from .packs import MATCH_TIMEOUT, Packs
 from .quantities import Mention
 from .record import Record
 from .segment import Paragraph, Sentence
 
 _BREAK_CHARS = "，,；;：:。！？!?"
 _CLAUSE_BREAK = regex.compile(f"[{_BREAK_CHARS}]")
+#: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
+_AFTER = 40
 _BOOK_TITLE = regex.compile(r"《[^》]*》")
 _ISSUER_WINDOW = 4000
 
@@ -72,7 +74,7 @@ def document_subject(text: str, packs: Packs) -> str | None:
     """The issuer a work report names near its start (我代表…人民政府), if any."""
     head = text[:_ISSUER_WINDOW]
     for pattern in packs.issuer_res:
-        m = pattern.search(head)
+        m = pattern.search(head, timeout=MATCH_TIMEOUT)
         if m:
             name = m.group("subject")
             return name + "人民政府" if "政府工作报告" in m.group() and not name.endswith("政府") else name
@@ -186,10 +188,9 @@ class CommitmentReader:
                 spans: list[tuple[int, int]], index: int) -> Record:
         text = sentence.text
         ls, le = spans[index]
-        clause_start = _last_break(text, ls)
-        after_break = _CLAUSE_BREAK.search(text, le)
-        clause_after = text[le:after_break.start() if after_break else len(text)]
-        prev_end = max((e for s, e in spans[:index] if e > clause_start), default=clause_start)
+        clause_start = cues.clause_start(ls)
+        clause_after = text[le:min(cues.clause_end(le), le + _AFTER)]
+        prev_end = spans[index - 1][1] if index and spans[index - 1][1] > clause_start else clause_start
 
         modality = cues.last("modality", ls)
         period = cues.last("period", ls)
@@ -212,7 +213,7 @@ class CommitmentReader:
             metric=metric,
             modality=modality,
             period=period,
-            sentence=text,
+            sentence=_excerpt(text, ls, le),
             section=sentence.section,
         )
 
@@ -221,7 +222,7 @@ class CommitmentReader:
         """The governing verb and its span in the sentence (None when it follows the number)."""
         if mention.is_verb:
             return text[ls:ls + mention.end - mention.start], None
-        if any(w in text[clause_start:ls] for w in self.words.frame_open):
+        if any(w in text[max(clause_start, ls - _AFTER):ls] for w in self.words.frame_open):
             m = self.words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
@@ -248,7 +249,10 @@ class CommitmentReader:
             between = ""
         between = self._trim_end(self._clean(between))
         if not between and not following and verb_span:
-            head_start = max([clause_start] + [e for s, e in spans if e <= verb_span[0]])
+            k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
+            while k >= 0 and spans[k][1] > verb_span[0]:
+                k -= 1
+            head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
             earlier_verb = cues.last_span("verb", verb_span[0], head_start)
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
@@ -287,7 +291,7 @@ class CommitmentReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        return self.words.trim_trailing.sub("", phrase) if phrase else phrase
+        return self.words.trim_trailing.sub("", phrase, timeout=MATCH_TIMEOUT) if phrase else phrase
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
@@ -296,7 +300,7 @@ class CommitmentReader:
             phrase = phrase[len(subject):]
         if "《" in phrase:
             phrase = _BOOK_TITLE.sub("", phrase)
-        return self.words.trim_leading.sub("", phrase) if phrase else phrase
+        return self.words.trim_leading.sub("", phrase, timeout=MATCH_TIMEOUT) if phrase else phrase
 
     def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
@@ -318,22 +322,29 @@ class CommitmentReader:
 
 
 class _Cues:
-    """Where the cue words of one sentence stand, found on first use and shared by its mentions."""
+    """Where the cue words and clause breaks of one sentence stand, found on first
+    use and shared by its mentions; looked up by bisection, so a sentence with
+    many mentions costs time linear in its length."""
 
-    __slots__ = ("_text", "_packs", "_spans")
+    __slots__ = ("_text", "_packs", "_spans", "_ends", "_breaks")
 
     def __init__(self, text: str, packs: Packs):
         self._text = text
         self._packs = packs
         self._spans: dict[str, list[regex.Match]] = {}
+        self._ends: dict[str, list[int]] = {}
+        self._breaks: list[int] | None = None
 
     def _find(self, cue: str) -> list[regex.Match]:
         found = self._spans.get(cue)
         if found is None:
-            found = self._spans[cue] = list(getattr(self._packs, _CUE_PATTERNS[cue]).finditer(self._text))
+            pattern = getattr(self._packs, _CUE_PATTERNS[cue])
+            found = list(pattern.finditer(self._text, timeout=MATCH_TIMEOUT))
             if cue == "period" and "《" in self._text:
                 titles = [m.span() for m in _BOOK_TITLE.finditer(self._text)]
-                found[:] = [m for m in found if not any(a <= m.start() < b for a, b in titles)]
+                found = [m for m in found if not any(a <= m.start() < b for a, b in titles)]
+            self._spans[cue] = found
+            self._ends[cue] = [m.end() for m in found]
         return found
 
     def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
@@ -347,16 +358,45 @@ class _Cues:
         return m.group() if m else None
 
     def _last(self, cue: str, end: int, start: int) -> regex.Match | None:
-        for m in reversed(self._find(cue)):
-            if m.end() <= end:
-                return m if m.start() >= start else None
-        return None
+        found = self._find(cue)
+        k = bisect_right(self._ends[cue], end) - 1
+        return found[k] if k >= 0 and found[k].start() >= start else None
+
+    def _break_positions(self) -> list[int]:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self._text)]
+        return self._breaks
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding position ``pos`` starts."""
+        breaks = self._break_positions()
+        k = bisect_left(breaks, pos) - 1
+        return breaks[k] + 1 if k >= 0 else 0
+
+    def clause_end(self, pos: int) -> int:
+        """Where the clause holding position ``pos`` ends (its break, or the sentence end)."""
+        breaks = self._break_positions()
+        k = bisect_left(breaks, pos)
+        return breaks[k] if k < len(breaks) else len(self._text)
 
 
 _CUE_PATTERNS = {
     "modality": "modality_re", "period": "period_re", "verb": "verb_re",
     "fact": "fact_re", "future": "future_re", "indicator": "indicator_re",
 }
+
+
+#: A "sentence" longer than this (a page with no full stop) is given around its
+#: mention only, so records stay readable and output stays linear in the input.
+SENTENCE_MAX = 1000
+_EXCERPT = 300
+
+
+def _excerpt(sentence: str, start: int, end: int) -> str:
+    if len(sentence) <= SENTENCE_MAX:
+        return sentence
+    left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
+    return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
 
 
 def _after_last(text: str, chars: str) -> str:
@@ -367,11 +407,6 @@ def _after_last(text: str, chars: str) -> str:
 def _first_break(text: str) -> int:
     m = _CLAUSE_BREAK.search(text)
     return m.end() if m else len(text)
-
-
-def _last_break(text: str, end: int) -> int:
-    """Where the clause holding position ``end`` starts."""
-    return max(text.rfind(c, 0, end) for c in _BREAK_CHARS) + 1
 
 
 def _last_match(pattern: regex.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:

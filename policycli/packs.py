@@ -21,6 +21,9 @@ from .record import COMPARATORS, UNIT_KINDS
 
 #: Seconds a single pack pattern may spend on one text before it is abandoned.
 MATCH_TIMEOUT = 2.0
+#: The largest factor a scale word or unit may carry (万亿亿 is 1e16): larger
+#: ones would let an amount overflow to infinity.
+MAX_FACTOR = 1e16
 #: How far from a quantity a stop pattern that does not begin with a literal
 #: character is looked for (such patterns are only matched near quantities).
 STOP_NEAR = 12
@@ -28,6 +31,10 @@ STOP_NEAR = 12
 
 class PackError(Exception):
     """A rule pack that cannot be used; the message is one line naming file and entry."""
+
+
+class PackTimeout(Exception):
+    """A pack pattern ran out of time on a document; the message names the pack and entry."""
 
 
 @dataclass(slots=True)
@@ -86,9 +93,11 @@ class _Checker:
             raise self.fail(entry, "must be a non-empty string")
         return value
 
-    def number(self, value: Any, entry: str) -> float:
+    def number(self, value: Any, entry: str, most: float = MAX_FACTOR) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
             raise self.fail(entry, "must be a positive finite number")
+        if value > most:
+            raise self.fail(entry, f"must be a positive finite number no larger than {most:g}")
         return float(value)
 
     def flag(self, value: Any, entry: str) -> bool:
@@ -101,31 +110,43 @@ class _Checker:
             raise self.fail(entry, f"must be one of {', '.join(allowed)}, not {value!r}")
         return value
 
-    def patterns(self, value: Any, entry: str) -> list[str]:
+    def patterns(self, value: Any, entry: str, origins: dict[str, str]) -> list[str]:
+        """Regular expressions, each compiled, probed and remembered with where it came from."""
         out = []
         for i, pattern in enumerate(self.words(value, entry)):
+            name = f"{entry}[{i}]"
+            if _GLOBAL_FLAGS.search(pattern):
+                raise self.fail(name, f"pattern {pattern!r} sets flags for the whole pattern; "
+                                      "use a scoped group such as (?i:...)")
             try:
                 compiled = regex.compile(pattern)
             except regex.error as exc:
-                raise self.fail(f"{entry}[{i}]", f"invalid pattern {pattern!r}: {exc}") from None
+                raise self.fail(name, f"invalid pattern {pattern!r}: {exc}") from None
             if compiled.search("") is not None:
-                raise self.fail(f"{entry}[{i}]", f"pattern {pattern!r} matches the empty string")
-            _check_not_catastrophic(self, f"{entry}[{i}]", pattern, compiled)
+                raise self.fail(name, f"pattern {pattern!r} matches the empty string")
+            _check_not_catastrophic(self, name, pattern, compiled)
+            origins.setdefault(pattern, f"{self.path}: {name}")
             out.append(pattern)
         return out
 
 
+_GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")
+
+
 def _check_not_catastrophic(checker: _Checker, entry: str, pattern: str, compiled: regex.Pattern) -> None:
-    """Reject a pattern that backtracks for too long on repetitive probe texts.
+    """Reject a pattern that backtracks for too long, or matches empty text, on probe texts.
 
     Each literal character of the pattern, repeated and then spoiled, is the
-    input that makes patterns like ``(a+)+$`` explode.
+    input that makes patterns like ``(a|aa)+$`` explode; the same probes show
+    a pattern such as ``(?=年)`` that matches nothing but a position.
     """
     chars = {c for c in pattern if c.isalnum()} | set("1一a")
     for c in sorted(chars)[:40]:
         probe = c * 40 + "!\n" + (c + " ") * 20
         try:
-            compiled.search(probe, timeout=0.05)
+            for m in compiled.finditer(probe, timeout=0.05):
+                if m.end() == m.start():
+                    raise checker.fail(entry, f"pattern {pattern!r} matches the empty string (at {c!r})")
         except TimeoutError:
             raise checker.fail(entry, f"pattern {pattern!r} backtracks catastrophically "
                                       f"(timed out on {c!r} repeated)") from None
@@ -171,6 +192,7 @@ class Packs:
     period_patterns: list[str] = field(default_factory=list)
     stop_patterns: list[str] = field(default_factory=list)
     bare_numerals: list[str] = field(default_factory=list)
+    pattern_origins: dict[str, str] = field(default_factory=dict, repr=False)
     subject_suffixes: list[str] = field(default_factory=list)
     subject_followers: list[str] = field(default_factory=list)
     not_subjects: list[str] = field(default_factory=list)
@@ -180,7 +202,28 @@ class Packs:
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
 
-    # -- compiled matchers, built once on first use ----------------------
+    # -- compiled matchers, built once ------------------------------------
+
+    def compile(self) -> None:
+        """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
+        try:
+            for name in ("quantity_re", "quantity_start_re", "stop_re", "stop_near_re", "period_re",
+                         "verb_re", "modality_re", "fact_re", "future_re", "prefix_re", "subject_re",
+                         "place_re", "name_stop_re", "indicator_re", "issuer_res"):
+                getattr(self, name)
+        except regex.error as exc:
+            files = ", ".join(f.path for f in self.files)
+            raise PackError(f"packs ({files}): the patterns do not combine: {exc}") from None
+
+    def slow_pattern(self, text: str) -> str:
+        """Where the pattern that cannot finish on ``text`` comes from, for an error message."""
+        for pattern, origin in self.pattern_origins.items():
+            try:
+                for _ in regex.compile(pattern).finditer(text, timeout=MATCH_TIMEOUT / 4):
+                    pass
+            except TimeoutError:
+                return f"{origin}: pattern {pattern!r} takes too long on this text"
+        return "a rule pack pattern takes too long on this text"
 
     @cached_property
     def quantity_re(self) -> regex.Pattern:
@@ -444,7 +487,7 @@ def _pattern_lists(**targets: str) -> Callable[[Packs, _Checker, Any], int]:
             attr = targets.get(key)
             if attr is None:
                 raise ck.fail(f"{_table}.{key}", f"unknown key (known: {', '.join(sorted(targets))})")
-            getattr(packs, attr).extend(ck.patterns(patterns, f"{_table}.{key}"))
+            getattr(packs, attr).extend(ck.patterns(patterns, f"{_table}.{key}", packs.pattern_origins))
             n += len(patterns)
         return n
     return load
@@ -537,7 +580,7 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
         entries = _merge_file(packs, data, name)
         packs.files.append(PackFile(path.stem, name, entries))
     _check_complete(packs)
-    packs.quantity_re  # compile now so a broken merge fails at load, not mid-run
+    packs.compile()
     return packs
 
 

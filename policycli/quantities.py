@@ -7,6 +7,7 @@ and kept as a :class:`Mention` whose offsets index the original text.
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -192,6 +193,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     if (prefix or suffix) and after in packs.threshold_markers:
         return None
     factor = unit.factor if unit else 1.0
+    if not math.isfinite(value * factor) or (value_max is not None and not math.isfinite(value_max * factor)):
+        return None
     mid = any(c in mids for c in n1)
     comparator = "range" if value_max is not None else _comparator(prefix, suffix, mid, packs)
     return Mention(

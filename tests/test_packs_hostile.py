@@ -29,23 +29,6 @@ SAMPLE = ROOT / "samples" / "action-plan.txt"
 #: and a 年 that no bundled period pattern takes as the last period cue before the last one.
 TRAP = "—" + "年" * 40 + "，全年新增10个项目，投资999999999999兆元，产值年均增长5%。\n"
 
-KNOWN_BUGS = {
-    "slow-stop-literal-start": "a stop pattern that times out fails the file with 'TimeoutError: regex timed out', "
-                               "naming neither pack nor entry (policycli/quantities.py: _stop_spans lets the "
-                               "TimeoutError of the combined stop pattern escape unnamed)",
-    "slow-period": "period patterns are matched without a timeout, so one that passes the load probe hangs the "
-                   "file (policycli/commitments.py: _Cues._find, _trim_end and _clean use packs.period_re)",
-    "slow-issuer": "issuer patterns are matched without a timeout, so one that passes the load probe hangs the "
-                   "file (policycli/commitments.py: document_subject)",
-    "verbose-flag-comment": "a pattern valid alone breaks the combined pattern (its inline (?x) turns the rest "
-                            "of the union into a comment); stop_re/period_re compile lazily, so every file fails "
-                            "mid-run with 'error: missing )' naming no pack (policycli/packs.py: _union, load_packs)",
-    "empty-match-in-context": "a pattern that matches only the empty string in context passes the search('') "
-                              "check and gives records period '' (policycli/packs.py: _Checker.patterns)",
-    "overflowing-scale": "scale factors have no upper bound: 999999999999兆元 with 兆 = 1e300 is value inf and "
-                         "JSONL gets 'Infinity' (policycli/packs.py: _Checker.number; policycli/quantities.py: "
-                         "_general does not check the product)",
-}
 
 
 def write_pack(case: dict, folder: Path) -> Path:
@@ -112,8 +95,7 @@ def hostile_runs(tmp_path_factory):
         child.stop()
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["name"], marks=[pytest.mark.xfail(
-    strict=True, reason=KNOWN_BUGS[c["name"]])] if c["name"] in KNOWN_BUGS else []) for c in HOSTILE])
+@pytest.mark.parametrize("case", HOSTILE, ids=[c["name"] for c in HOSTILE])
 def test_hostile_pack_cannot_freeze_or_corrupt_a_run(case, hostile_runs):
     child, pack, trap = hostile_runs[case["name"]]
     code, out, err = child.result()

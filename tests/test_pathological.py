@@ -269,8 +269,6 @@ def guarded(tmp_path_factory):
         child.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="readers.read opens a named pipe and blocks until a writer "
-                                       "comes: the whole batch freezes (policycli/readers/__init__.py: read)")
 def test_named_pipe_fails_in_one_line_and_the_batch_goes_on(guarded):
     child, fifo, sample = guarded["fifo"]
     code, out, err = child.result()
@@ -279,18 +277,9 @@ def test_named_pipe_fails_in_one_line_and_the_batch_goes_on(guarded):
     assert records_by_doc(out.encode()).get(str(sample)) == [r.to_dict() for r in extract_file(sample)]
 
 
-SLOW = {
-    "dense-line": "a long line of quantities without punctuation costs time quadratic in its length "
-                  "(policycli/commitments.py: CommitmentReader._record scans every earlier span and "
-                  "_Cues._last every cue match, once per mention)",
-    "digits-in-sentence": "a long digit run inside a sentence costs quadratic time in the period cue scan: "
-                          "patterns/periods.toml '[一二三四五六七八九十两\\d]+年(?:内|来|间)' is unbounded and, "
-                          "inside the union packs._union builds, retried from every digit",
-}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SLOW[n]))
-                                  if n in SLOW else n for n in LONG_TEXTS])
+@pytest.mark.parametrize("name", list(LONG_TEXTS))
 def test_long_text_finishes_with_its_records(guarded, name):
     child, _, _ = guarded[name]
     code, out, err = child.result()

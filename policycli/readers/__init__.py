@@ -74,6 +74,9 @@ def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             raise ReadError(name, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            # A named pipe or device would block the whole batch until someone writes to it.
+            raise ReadError(name, "is not a regular file (a pipe, socket or device); pass - to read standard input")
         if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
             raise _too_big(name, info.st_size, max_bytes)
         with open(path, "rb") as handle:
