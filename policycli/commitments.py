@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import regex
 
-from .packs import MATCH_TIMEOUT, Packs
+from .packs import Packs
 from .quantities import Mention
 from .record import Record
 from .segment import Paragraph, Sentence
@@ -74,7 +74,7 @@ def document_subject(text: str, packs: Packs) -> str | None:
     """The issuer a work report names near its start (我代表…人民政府), if any."""
     head = text[:_ISSUER_WINDOW]
     for pattern in packs.issuer_res:
-        m = pattern.search(head, timeout=MATCH_TIMEOUT)
+        m = pattern.search(head, timeout=packs.match_timeout)
         if m:
             name = m.group("subject")
             return name + "人民政府" if "政府工作报告" in m.group() and not name.endswith("政府") else name
@@ -291,7 +291,7 @@ class CommitmentReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        return self.words.trim_trailing.sub("", phrase, timeout=MATCH_TIMEOUT) if phrase else phrase
+        return self.words.trim_trailing.sub("", phrase, timeout=self.packs.match_timeout) if phrase else phrase
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
@@ -300,7 +300,7 @@ class CommitmentReader:
             phrase = phrase[len(subject):]
         if "《" in phrase:
             phrase = _BOOK_TITLE.sub("", phrase)
-        return self.words.trim_leading.sub("", phrase, timeout=MATCH_TIMEOUT) if phrase else phrase
+        return self.words.trim_leading.sub("", phrase, timeout=self.packs.match_timeout) if phrase else phrase
 
     def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
@@ -339,7 +339,7 @@ class _Cues:
         found = self._spans.get(cue)
         if found is None:
             pattern = getattr(self._packs, _CUE_PATTERNS[cue])
-            found = list(pattern.finditer(self._text, timeout=MATCH_TIMEOUT))
+            found = list(pattern.finditer(self._text, timeout=self._packs.match_timeout))
             if cue == "period" and "《" in self._text:
                 titles = [m.span() for m in _BOOK_TITLE.finditer(self._text)]
                 found = [m for m in found if not any(a <= m.start() < b for a, b in titles)]

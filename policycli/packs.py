@@ -193,6 +193,10 @@ class Packs:
     stop_patterns: list[str] = field(default_factory=list)
     bare_numerals: list[str] = field(default_factory=list)
     pattern_origins: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Seconds a pattern may run on one text: MATCH_TIMEOUT once a user's pack adds
+    #: patterns; None for the bundled packs alone, whose patterns the test suite
+    #: proves fast (a timeout check costs about a third more per match).
+    match_timeout: float | None = None
     subject_suffixes: list[str] = field(default_factory=list)
     subject_followers: list[str] = field(default_factory=list)
     not_subjects: list[str] = field(default_factory=list)
@@ -567,7 +571,8 @@ def bundled_pack_paths() -> list[Path]:
 def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
     """The bundled packs plus ``extra`` user packs, merged, validated and compiled."""
     packs = Packs()
-    for path in [*bundled_pack_paths(), *(Path(p) for p in extra)]:
+    extra_paths = [Path(p) for p in extra]
+    for path in [*bundled_pack_paths(), *extra_paths]:
         name = str(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -577,8 +582,11 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
             raise PackError(f"{name}: not UTF-8 text") from None
         except tomllib.TOMLDecodeError as exc:
             raise PackError(f"{name}: not valid TOML: {exc}") from None
+        patterns_before = len(packs.pattern_origins)
         entries = _merge_file(packs, data, name)
         packs.files.append(PackFile(path.stem, name, entries))
+        if path in extra_paths and len(packs.pattern_origins) > patterns_before:
+            packs.match_timeout = MATCH_TIMEOUT
     _check_complete(packs)
     packs.compile()
     return packs

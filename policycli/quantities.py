@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from .numbers import is_scale_only, normalise, parse_cjk, parse_number
-from .packs import MATCH_TIMEOUT, STOP_NEAR, Packs
+from .packs import STOP_NEAR, Packs
 from .segment import Paragraph
 
 _HAN = regex.compile(r"\p{Han}")
@@ -36,7 +36,7 @@ class Mention:
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
     starts, ends = [], []
-    for m in packs.stop_re.finditer(norm, timeout=MATCH_TIMEOUT):
+    for m in packs.stop_re.finditer(norm, timeout=packs.match_timeout):
         starts.append(m.start())
         ends.append(m.end())
     return starts, ends
@@ -80,7 +80,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     for candidate in packs.quantity_start_re.finditer(norm):
         if candidate.start() < last_end:
             continue
-        m = quantity.match(norm, candidate.start(), timeout=MATCH_TIMEOUT)
+        m = quantity.match(norm, candidate.start())
         if m is None:
             continue
         start, end = m.span()
@@ -93,7 +93,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         if mention is None:
             continue
         if any(s.start() < end and s.end() > start for s in
-               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, timeout=MATCH_TIMEOUT)):
+               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, timeout=packs.match_timeout)):
             continue
         out.append(mention)
     return out
