@@ -20,6 +20,8 @@ from .segment import Paragraph, Sentence
 
 _BREAK_CHARS = "，,；;：:。！？!?"
 _CLAUSE_BREAK = regex.compile(f"[{_BREAK_CHARS}]")
+#: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
+_OPENING_CLAUSE = 24
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
 _AFTER = 40
 _BOOK_TITLE = regex.compile(r"《[^》]*》")
@@ -96,22 +98,23 @@ class CommitmentReader:
         self._sentence_subject: str | None = None
         self.mood: str | None = None
         self.paragraph_mood: str | None = None
+        self._opening = ""  # the current body paragraph's first clause, read for its mood when needed
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading sets the mood, a body paragraph may name its subject."""
         self._pending_sentences.clear()
         self._sentence_subject = None
+        self.paragraph_mood = None
+        self._opening = ""
         text = paragraph.text
         if paragraph.role == "heading":
             self._pending.append(text)
             mood = self._heading_mood(text)
             if mood or paragraph.top_level:
                 self.mood = mood
-            self.paragraph_mood = None
         elif paragraph.role == "body":
             self._pending.append(paragraph.first_sentence())
-            opening = text[:_first_break(text)]
-            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening) else None
+            self._opening = text[:_first_break(text)]
 
     def _heading_mood(self, text: str) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
@@ -176,7 +179,8 @@ class CommitmentReader:
 
     def _resolve_paragraph_subject(self) -> None:
         for first in reversed(self._pending):
-            found = self._subject_at(first) or self._subject_at(first[_first_break(first):])
+            cut = _first_break(first)
+            found = self._subject_at(first) or (cut <= _OPENING_CLAUSE and self._subject_at(first[cut:]))
             if found:
                 self.paragraph_subject = found
                 break
@@ -309,6 +313,9 @@ class CommitmentReader:
             return "target"
         if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
+        if self._opening:
+            self.paragraph_mood = "fact" if self.packs.fact_re.search(self._opening) else None
+            self._opening = ""
         mood = self.paragraph_mood or self.mood
         if mood == "fact":
             return "fact"

@@ -111,6 +111,8 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 
 
 def _role(para: str) -> str:
+    if len(para) > 80:
+        return "body"
     if _SUBTITLE.match(para) and len(para) <= 80 and not any(c in para[:-1] for c in "。！？"):
         return "subtitle"
     if len(para) <= 80 and _BYLINE.search(para):
