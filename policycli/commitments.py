@@ -331,43 +331,65 @@ class CommitmentReader:
 class _Cues:
     """Where the cue words and clause breaks of one sentence stand, found on first
     use and shared by its mentions; looked up by bisection, so a sentence with
-    many mentions costs time linear in its length."""
+    many mentions costs time linear in its length. Entries are (start, end, text)."""
 
     __slots__ = ("_text", "_packs", "_spans", "_ends", "_breaks")
 
     def __init__(self, text: str, packs: Packs):
         self._text = text
         self._packs = packs
-        self._spans: dict[str, list[regex.Match]] = {}
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
         self._ends: dict[str, list[int]] = {}
         self._breaks: list[int] | None = None
 
-    def _find(self, cue: str) -> list[regex.Match]:
+    def _find(self, cue: str) -> list[tuple[int, int, str]]:
         found = self._spans.get(cue)
         if found is None:
-            pattern = getattr(self._packs, _CUE_PATTERNS[cue])
-            found = list(pattern.finditer(self._text, timeout=self._packs.match_timeout))
-            if cue == "period" and "《" in self._text:
-                titles = [m.span() for m in _BOOK_TITLE.finditer(self._text)]
-                found = [m for m in found if not any(a <= m.start() < b for a, b in titles)]
-            self._spans[cue] = found
-            self._ends[cue] = [m.end() for m in found]
+            if cue == "period":
+                self._store("period", self._periods())
+            else:
+                self._scan_words()
+            found = self._spans[cue]
         return found
+
+    def _periods(self) -> list[tuple[int, int, str]]:
+        text = self._text
+        found = [(m.start(), m.end(), m.group())
+                 for m in self._packs.period_re.finditer(text, timeout=self._packs.match_timeout)]
+        if found and "《" in text:
+            titles = [m.span() for m in _BOOK_TITLE.finditer(text)]
+            found = [f for f in found if not any(a <= f[0] < b for a, b in titles)]
+        return found
+
+    def _scan_words(self) -> None:
+        pattern, table = self._packs.cue_words
+        lists: dict[str, list[tuple[int, int, str]]] = {cue: [] for cue in _WORD_CUES}
+        for m in pattern.finditer(self._text):
+            start, word = m.start(), m.group()
+            for cue, offset, length in table[word]:
+                lists[cue].append((start + offset, start + offset + length, word[offset:offset + length]))
+        for cue, found in lists.items():
+            found.sort(key=lambda f: (f[1], f[0]))
+            self._store(cue, found)
+
+    def _store(self, cue: str, found: list[tuple[int, int, str]]) -> None:
+        self._spans[cue] = found
+        self._ends[cue] = [f[1] for f in found]
 
     def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
         """The span of the last ``cue`` match lying wholly within [start, end)."""
-        m = self._last(cue, end, start)
-        return m.span() if m else None
+        found = self._last(cue, end, start)
+        return (found[0], found[1]) if found else None
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
         """The text of the last ``cue`` match lying wholly within [start, end)."""
-        m = self._last(cue, end, start)
-        return m.group() if m else None
+        found = self._last(cue, end, start)
+        return found[2] if found else None
 
-    def _last(self, cue: str, end: int, start: int) -> regex.Match | None:
+    def _last(self, cue: str, end: int, start: int) -> tuple[int, int, str] | None:
         found = self._find(cue)
         k = bisect_right(self._ends[cue], end) - 1
-        return found[k] if k >= 0 and found[k].start() >= start else None
+        return found[k] if k >= 0 and found[k][0] >= start else None
 
     def _break_positions(self) -> list[int]:
         if self._breaks is None:
@@ -387,10 +409,9 @@ class _Cues:
         return breaks[k] if k < len(breaks) else len(self._text)
 
 
-_CUE_PATTERNS = {
-    "modality": "modality_re", "period": "period_re", "verb": "verb_re",
-    "fact": "fact_re", "future": "future_re", "indicator": "indicator_re",
-}
+_WORD_CUES = ("modality", "fact", "future", "verb", "indicator")
+
+
 
 
 #: A "sentence" longer than this (a page with no full stop) is given around its

@@ -212,7 +212,7 @@ class Packs:
         """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
         try:
             for name in ("quantity_re", "quantity_start_re", "stop_re", "stop_near_re", "period_re",
-                         "verb_re", "modality_re", "fact_re", "future_re", "prefix_re", "subject_re",
+                         "verb_re", "cue_words", "modality_re", "fact_re", "future_re", "prefix_re", "subject_re",
                          "place_re", "name_stop_re", "indicator_re", "issuer_res"):
                 getattr(self, name)
         except regex.error as exc:
@@ -250,6 +250,33 @@ class Packs:
     @cached_property
     def verb_re(self) -> regex.Pattern:
         return regex.compile(f"(?!{_alternation(self.not_verbs)})(?:{_alternation(self.verbs)})")
+
+    @cached_property
+    def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int], ...]]]:
+        """One scan for every word-list cue: a pattern over all cue words, and for each
+        word the cues it stands for, with the offset and length of each cue word it
+        holds (城镇新增就业 is an indicator and holds the verb 新增; 增加值 holds no verb)."""
+        lists = {"modality": self.modality, "fact": self.fact_cues, "future": self.future_cues,
+                 "verb": self.verbs, "indicator": self.indicators}
+        everything = {w for words in lists.values() for w in words} | set(self.not_verbs)
+        not_verbs = set(self.not_verbs)
+        table: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        for word in everything:
+            held = []
+            for cue, words in lists.items():
+                for inner in set(words):
+                    if cue == "verb" and (word in not_verbs or any(n in word for n in not_verbs if inner in n)):
+                        continue
+                    at = word.find(inner)
+                    while at >= 0:
+                        held.append((cue, at, len(inner)))
+                        at = word.find(inner, at + 1)
+            # Within one cue, a word inside a longer one of the same cue is not read (the
+            # 目标 of 预期目标), as a scan for that cue alone would not read it.
+            held = [h for h in held if not any(o != h and o[0] == h[0] and o[1] <= h[1]
+                                               and h[1] + h[2] <= o[1] + o[2] for o in held)]
+            table[word] = tuple(sorted(held, key=lambda h: (h[1] + h[2], h[1])))
+        return regex.compile(_alternation(everything)), table
 
     @cached_property
     def modality_re(self) -> regex.Pattern:
