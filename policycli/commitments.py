@@ -93,28 +93,28 @@ class CommitmentReader:
         self.words = _words(packs)
         self.doc_subject = document_subject(text, packs)
         self.paragraph_subject: str | None = None
-        self._pending: list[str] = []
+        self._pending: list[Paragraph] = []
         self._pending_sentences: list[str] = []
         self._sentence_subject: str | None = None
         self.mood: str | None = None
         self.paragraph_mood: str | None = None
-        self._opening = ""  # the current body paragraph's first clause, read for its mood when needed
+        self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading sets the mood, a body paragraph may name its subject."""
         self._pending_sentences.clear()
         self._sentence_subject = None
         self.paragraph_mood = None
-        self._opening = ""
+        self._opening = None
         text = paragraph.text
         if paragraph.role == "heading":
-            self._pending.append(text)
+            self._pending.append(paragraph)
             mood = self._heading_mood(text)
             if mood or paragraph.top_level:
                 self.mood = mood
         elif paragraph.role == "body":
-            self._pending.append(paragraph.first_sentence())
-            self._opening = text[:_first_break(text)]
+            self._pending.append(paragraph)
+            self._opening = paragraph
 
     def _heading_mood(self, text: str) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
@@ -178,7 +178,8 @@ class CommitmentReader:
         return self._sentence_subject or paragraph
 
     def _resolve_paragraph_subject(self) -> None:
-        for first in reversed(self._pending):
+        for paragraph in reversed(self._pending):
+            first = paragraph.first_sentence() if paragraph.role == "body" else paragraph.text
             cut = _first_break(first)
             found = self._subject_at(first) or (cut <= _OPENING_CLAUSE and self._subject_at(first[cut:]))
             if found:
@@ -313,9 +314,10 @@ class CommitmentReader:
             return "target"
         if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
-        if self._opening:
-            self.paragraph_mood = "fact" if self.packs.fact_re.search(self._opening) else None
-            self._opening = ""
+        if self._opening is not None:
+            text = self._opening.text
+            self.paragraph_mood = "fact" if self.packs.fact_re.search(text, 0, _first_break(text)) else None
+            self._opening = None
         mood = self.paragraph_mood or self.mood
         if mood == "fact":
             return "fact"
