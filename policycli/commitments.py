@@ -20,6 +20,8 @@ from .segment import Paragraph, Sentence
 
 _BREAK_CHARS = "，,；;：:。！？!?"
 _CLAUSE_BREAK = regex.compile(f"[{_BREAK_CHARS}]")
+#: How much of a phrase's end is looked at for words to trim.
+_TRIM_TAIL = 24
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
 _OPENING_CLAUSE = 24
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
@@ -296,7 +298,12 @@ class CommitmentReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        return self.words.trim_trailing.sub("", phrase, timeout=self.packs.match_timeout) if phrase else phrase
+        if not phrase:
+            return phrase
+        # Only the tail can hold what is trimmed; an end-anchored pattern would
+        # otherwise be tried from every position of a long phrase.
+        cut = max(0, len(phrase) - _TRIM_TAIL)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], timeout=self.packs.match_timeout)
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
