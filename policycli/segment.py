@@ -32,18 +32,15 @@ HEADING_MAX = 40
 
 
 @dataclass(slots=True)
-class Sentence:
-    """One sentence: rejoined text plus the map back to the original offsets."""
+class Rejoined:
+    """Text made of original line pieces, with the map back to the original offsets:
+    piece k starts at ``joins[k]`` in ``text`` and at ``origins[k]`` in the source."""
 
     text: str
     start: int
     end: int
     joins: tuple[int, ...]
     origins: tuple[int, ...]
-    paragraph: int
-    first: bool
-    role: str
-    section: str | None
 
     def to_original(self, i: int) -> int:
         """The original offset of position ``i`` of ``text``."""
@@ -54,6 +51,16 @@ class Sentence:
         """The position in ``text`` of original offset ``offset`` (inside a piece)."""
         k = bisect_right(self.origins, offset) - 1
         return self.joins[k] + (offset - self.origins[k])
+
+
+@dataclass(slots=True)
+class Sentence(Rejoined):
+    """One sentence of a paragraph, with the paragraph's role and section."""
+
+    paragraph: int
+    first: bool
+    role: str
+    section: str | None
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -125,14 +132,9 @@ def _role(para: str) -> str:
 
 
 @dataclass(slots=True)
-class Paragraph:
+class Paragraph(Rejoined):
     """A paragraph: its lines rejoined, its role, and the heading above it."""
 
-    text: str
-    start: int
-    end: int
-    joins: tuple[int, ...]
-    origins: tuple[int, ...]
     number: int
     role: str
     section: str | None
@@ -142,11 +144,6 @@ class Paragraph:
         """True for a heading that opens a part of the document (一、…, a headline),
         False for a numbered sub-heading such as （一）… that stays inside its part."""
         return _SUB_MARKER.match(self.text) is None
-
-    def to_original(self, i: int) -> int:
-        """The original offset of position ``i`` of the rejoined ``text``."""
-        k = bisect_right(self.joins, i) - 1
-        return self.origins[k] + (i - self.joins[k])
 
     def first_sentence(self) -> str:
         """The paragraph's opening sentence, for finding who speaks in it."""
