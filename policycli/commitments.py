@@ -6,9 +6,10 @@ into a :class:`Record` with subject, verb, metric, modality, period and kind.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import regex
@@ -19,14 +20,14 @@ from .record import Record
 from .segment import Paragraph, Sentence
 
 _BREAK_CHARS = "，,；;：:。！？!?"
-_CLAUSE_BREAK = regex.compile(f"[{_BREAK_CHARS}]")
+_CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 #: How much of a phrase's end is looked at for words to trim.
 _TRIM_TAIL = 24
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
 _OPENING_CLAUSE = 24
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
 _AFTER = 40
-_BOOK_TITLE = regex.compile(r"《[^》]*》")
+_BOOK_TITLE = re.compile(r"《[^》]*》")
 _ISSUER_WINDOW = 4000
 
 
@@ -57,21 +58,21 @@ def _words(packs: Packs) -> _Words:
     return _Words(
         regex.compile(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         regex.compile(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
-        regex.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
-        regex.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
+        re.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        re.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
         tuple(packs.frame_open),
-        regex.compile(f"(?:{_alt(packs.metric_respectively)})$"),
-        regex.compile(f"(?:{_alt(packs.metric_list_separators)})"),
-        regex.compile(f"(?:{_alt(packs.metric_heads)})"),
+        re.compile(f"(?:{_alt(packs.metric_respectively)})$"),
+        re.compile(f"(?:{_alt(packs.metric_list_separators)})"),
+        re.compile(f"(?:{_alt(packs.metric_heads)})"),
         frozenset(packs.plan_verbs),
-        regex.compile(f"(?P<fact>{_alt(packs.fact_sections)})|(?P<target>{_alt(packs.target_sections)})"),
+        re.compile(f"(?P<fact>{_alt(packs.fact_sections)})|(?P<target>{_alt(packs.target_sections)})"),
         frozenset(s for s in packs.subject_suffixes if len(s) == 1),
         tuple(packs.not_place_endings),
     )
 
 
 def _alt(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
 def document_subject(text: str, packs: Packs) -> str | None:

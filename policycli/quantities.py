@@ -8,16 +8,17 @@ and kept as a :class:`Mention` whose offsets index the original text.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 import regex
 
 from .numbers import is_scale_only, normalise, parse_cjk, parse_number
-from .packs import STOP_NEAR, Packs
+from .packs import HAN, STOP_NEAR, Packs
 from .segment import Paragraph
 
-_HAN = regex.compile(r"\p{Han}")
+_HAN = re.compile(f"[{HAN}]")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 
 
