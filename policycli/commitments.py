@@ -56,8 +56,8 @@ def _words(packs: Packs) -> _Words:
     trailing = _alt([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
-        regex.compile(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
-        regex.compile(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
+        packs.compile_user(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
         re.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
         tuple(packs.frame_open),
@@ -79,7 +79,7 @@ def document_subject(text: str, packs: Packs) -> str | None:
     """The issuer a work report names near its start (我代表…人民政府), if any."""
     head = text[:_ISSUER_WINDOW]
     for pattern in packs.issuer_res:
-        m = pattern.search(head, timeout=packs.match_timeout)
+        m = pattern.search(head, **packs.scan_options)
         if m:
             name = m.group("subject")
             return name + "人民政府" if "政府工作报告" in m.group() and not name.endswith("政府") else name
@@ -304,7 +304,7 @@ class CommitmentReader:
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
         cut = max(0, len(phrase) - _TRIM_TAIL)
-        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], timeout=self.packs.match_timeout)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self.packs.scan_options)
 
     def _clean(self, phrase: str) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
@@ -313,7 +313,7 @@ class CommitmentReader:
             phrase = phrase[len(subject):]
         if "《" in phrase:
             phrase = _BOOK_TITLE.sub("", phrase)
-        return self.words.trim_leading.sub("", phrase, timeout=self.packs.match_timeout) if phrase else phrase
+        return self.words.trim_leading.sub("", phrase, **self.packs.scan_options) if phrase else phrase
 
     def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
@@ -365,7 +365,7 @@ class _Cues:
     def _periods(self) -> list[tuple[int, int, str]]:
         text = self._text
         found = [(m.start(), m.end(), m.group())
-                 for m in self._packs.period_re.finditer(text, timeout=self._packs.match_timeout)]
+                 for m in self._packs.period_re.finditer(text, **self._packs.scan_options)]
         if found and "《" in text:
             titles = [m.span() for m in _BOOK_TITLE.finditer(text)]
             found = [f for f in found if not any(a <= f[0] < b for a, b in titles)]

@@ -228,6 +228,22 @@ class Packs:
             files = ", ".join(f.path for f in self.files)
             raise PackError(f"packs ({files}): the patterns do not combine: {exc}") from None
 
+    def compile_user(self, source: str, flags: int = 0):
+        """Compile a pattern built from pack patterns. With the bundled packs alone it
+        compiles with the faster ``re`` where it can; once a user's pack adds patterns,
+        with ``regex``, so that every match runs under ``match_timeout``."""
+        if self.match_timeout is None:
+            try:
+                return re.compile(source, flags)
+            except re.error:
+                pass
+        return regex.compile(source, flags)
+
+    @property
+    def scan_options(self) -> dict[str, float]:
+        """Keyword arguments for matching with a pack pattern: the timeout, when one applies."""
+        return {"timeout": self.match_timeout} if self.match_timeout is not None else {}
+
     def slow_pattern(self, text: str) -> str:
         """Where the pattern that cannot finish on ``text`` comes from, for an error message."""
         for pattern, origin in self.pattern_origins.items():
@@ -245,16 +261,16 @@ class Packs:
     @cached_property
     def stop_re(self) -> regex.Pattern:
         """Stop patterns that begin with a literal character, matched across the whole text."""
-        return _union([p for p in self.stop_patterns if _literal_start(p)])
+        return self.compile_user(_union([p for p in self.stop_patterns if _literal_start(p)]))
 
     @cached_property
     def stop_near_re(self) -> regex.Pattern:
         """The other stop patterns, matched only near each quantity (see STOP_NEAR)."""
-        return _union([p for p in self.stop_patterns if not _literal_start(p)])
+        return self.compile_user(_union([p for p in self.stop_patterns if not _literal_start(p)]))
 
     @cached_property
     def period_re(self) -> regex.Pattern:
-        return _union(self.period_patterns)
+        return self.compile_user(_union(self.period_patterns))
 
     @cached_property
     def verb_re(self) -> regex.Pattern:
@@ -341,7 +357,7 @@ class Packs:
 
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
-        return [regex.compile(p, regex.MULTILINE) for p in self.issuers]
+        return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
 
     @cached_property
     def quantity_start_re(self) -> regex.Pattern:
@@ -398,8 +414,8 @@ def _literal_start(pattern: str) -> bool:
     return pattern[0] not in "\\[(.^$*+?{|"
 
 
-def _union(patterns: Sequence[str]) -> regex.Pattern:
-    return regex.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+def _union(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns) or "(?!)"
 
 
 # --- loading ---------------------------------------------------------------

@@ -37,7 +37,7 @@ class Mention:
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
     starts, ends = [], []
-    for m in packs.stop_re.finditer(norm, timeout=packs.match_timeout):
+    for m in packs.stop_re.finditer(norm, **packs.scan_options):
         starts.append(m.start())
         ends.append(m.end())
     return starts, ends
@@ -76,6 +76,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
     near = packs.stop_near_re
+    options = packs.scan_options
     quantity = packs.quantity_re
     last_end = 0
     for candidate in packs.quantity_start_re.finditer(norm):
@@ -94,7 +95,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         if mention is None:
             continue
         if any(s.start() < end and s.end() > start for s in
-               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, timeout=packs.match_timeout)):
+               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, **options)):
             continue
         out.append(mention)
     return out

@@ -12,21 +12,21 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterator
 
-import regex
+import re
 
-_LINE = regex.compile(r"[^\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029]+")
+_LINE = re.compile(r"[^\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029]+")
 _EDGE_SPACE = " \t\u3000\u00a0\ufeff"
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
-_SENTENCE_END = regex.compile(r"[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*")
-_LIST_MARKER = regex.compile(
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*")
+_LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
-_SUB_MARKER = regex.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+条)")
-_BYLINE = regex.compile(r"^[□■◆●]|^(?:本报|新华社|记者|来源|时间|作者|编辑|责任编辑|发布时间|通讯员)[：:\s]|记者\s")
-_SUBTITLE = regex.compile(r"^(?:——|—|--)")
+_SUB_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+条)")
+_BYLINE = re.compile(r"^[□■◆●]|^(?:本报|新华社|记者|来源|时间|作者|编辑|责任编辑|发布时间|通讯员)[：:\s]|记者\s")
+_SUBTITLE = re.compile(r"^(?:——|—|--)")
 
 HEADING_MAX = 40
 
