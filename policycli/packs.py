@@ -27,7 +27,7 @@ MATCH_TIMEOUT = 2.0
 MAX_FACTOR = 1e16
 #: How far from a quantity a stop pattern that does not begin with a literal
 #: character is looked for (such patterns are only matched near quantities).
-STOP_NEAR = 12
+STOP_NEAR = 8
 
 
 class PackError(Exception):
