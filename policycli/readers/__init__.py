@@ -6,22 +6,21 @@ whose message is one line naming the file and the problem.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import stat
 from pathlib import Path, PurePath
 
-from .docx import read_docx
-from .html import read_html
-from .pdf import read_pdf
 from .sniff import DOCX, HTML, OLE, PDF, SUFFIX_FORMATS, ZIP, sniff
 from .source import DEFAULT_MAX_BYTES, ReadError, Source
-from .text import read_text
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "ReadError", "Source", "read", "read_bytes", "supported_suffixes",
 ]
 
-READERS = {PDF: read_pdf, DOCX: read_docx, HTML: read_html}
+#: The module and function that read each format, imported when a file needs them.
+READERS = {PDF: ("pdf", "read_pdf"), DOCX: ("docx", "read_docx"), HTML: ("html", "read_html")}
+TEXT_READER = ("text", "read_text")
 MB = 1024 * 1024
 
 
@@ -59,8 +58,10 @@ def read_bytes(data: bytes, name: str = "-", *, max_bytes: int = DEFAULT_MAX_BYT
         raise ReadError(name, "not a text document (a zip archive that is not a .docx)")
     if kind == OLE:
         raise ReadError(name, "not a supported document (a legacy .doc/.xls file or an encrypted Office file; save it as .docx)")
+    module, function = READERS.get(kind, TEXT_READER)
+    reader = getattr(importlib.import_module(f".{module}", __name__), function)
     try:
-        return READERS.get(kind, read_text)(data, name)
+        return reader(data, name)
     except ReadError:
         raise
     except Exception as exc:  # a reader bug or an input it did not foresee: still one line
