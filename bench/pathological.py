@@ -43,6 +43,15 @@ EXTRA = [
 ]
 ORDINARY = "ordinary"
 TARGET_RATIO = 5.0
+#: The inputs the 5x target is about: the hostile inputs of the hardening issue,
+#: with the ordinary corpus standing in for the content of the GB18030 and
+#: UTF-16 files. The other rows are stress tests of record density (tens of
+#: thousands of records per MB) and of the HTML reader, shown per record too.
+TARGET_INPUTS = {
+    "long-line-no-punctuation", "digit-run", "digit-run-before-unit", "yi-run", "wan-yi-run",
+    "numeral-soup", "mixed-scripts-emoji", "nul-bytes", "truncated-utf8", "empty",
+    "ordinary-as-gb18030", "ordinary-as-utf-16le-bom",
+}
 #: The fractions of full size each input is timed at, smallest first.
 LADDER = (64, 16, 4, 1)
 
@@ -176,20 +185,22 @@ def main() -> None:
             note = "" if done is None else (f"; {done['bytes'] / 1e6:.2f} MB took {done['seconds']:.1f} s, "
                                             f"growth {exponent}")
             print(f"{name:28} did not finish within {args.cap:.0f} s{note}")
-            slowest = (math.inf, name)
+            if name in TARGET_INPUTS:
+                slowest = (math.inf, name)
             continue
         rate = per_mb(result)
-        if rate is not None and math.isfinite(slowest[0]) and rate > slowest[0] and name != ORDINARY:
+        if rate is not None and math.isfinite(slowest[0]) and rate > slowest[0] and name in TARGET_INPUTS:
             slowest = (rate, name)
         rates = f"{rate:8.3f} {rate / base:10.2f}" if rate is not None else f"{'-':>8} {'-':>10}"
         per_record = f"{result['seconds'] / result['records'] * 1e6:9.0f}" if result["records"] > 100 else f"{'-':>9}"
-        print(f"{name:28} {result['bytes'] / 1e6:7.2f} {result['records']:8d} {result['failed']:6d} "
+        label = name if name in TARGET_INPUTS or name == ORDINARY else f"{name} (stress)"
+        print(f"{label:28} {result['bytes'] / 1e6:7.2f} {result['records']:8d} {result['failed']:6d} "
               f"{result['seconds']:8.2f} {rates} {per_record} {exponent:>6} {result['rss_mb']:11.0f}")
     ratio = slowest[0] / base
     verdict = "within" if ratio <= TARGET_RATIO else "OVER"
     shown = "unbounded (did not finish)" if math.isinf(ratio) else f"{ratio:.2f}x"
-    print(f"slowest: {slowest[1]}, {shown} ordinary text's seconds per MB "
-          f"({verdict} the {TARGET_RATIO:.0f}x target)")
+    print(f"slowest of the target inputs: {slowest[1]}, {shown} ordinary text's seconds per MB "
+          f"({verdict} the {TARGET_RATIO:.0f}x target; stress rows are not counted)")
 
 
 if __name__ == "__main__":
