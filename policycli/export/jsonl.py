@@ -8,9 +8,13 @@ from typing import TextIO
 from ..record import Record
 
 
+#: One encoder for every record: json.dumps with non-default options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def dumps(record: Record) -> str:
     """One record as a compact JSON object, non-ASCII text kept readable."""
-    return json.dumps(record.to_dict(), ensure_ascii=False)
+    return _ENCODER.encode(record.to_dict())
 
 
 def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
