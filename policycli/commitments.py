@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -447,11 +448,10 @@ def _first_break(text: str) -> int:
     return m.end() if m else len(text)
 
 
-def _last_match(pattern: regex.Pattern, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-    found = None
-    for found in pattern.finditer(text, pos, len(text) if endpos is None else endpos):
-        pass
-    return found
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match of ``pattern`` in ``text``, or None."""
+    last = deque(pattern.finditer(text), maxlen=1)
+    return last[0] if last else None
 
 
 def mentions_by_sentence(sentences: Iterable[Sentence], mentions: Sequence[Mention]):

@@ -389,7 +389,7 @@ class Packs:
         firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
         ahead = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
         # 1亿7000万: an amount written as several scaled parts, read as their sum.
-        parts = f"(?:(?:万亿|亿|万)\\d{{1,4}}(?:\\.\\d{{1,12}})?){{0,2}}"
+        parts = r"(?:(?:万亿|亿|万)\d{1,4}(?:\.\d{1,12})?){0,2}"
         num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         # A rate: 0.6人/百亿元, 3.5吨/亩. The unit after the slash, scale included, joins the unit.
