@@ -221,8 +221,8 @@ class Packs:
         """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
         try:
             for name in ("quantity_re", "quantity_start_re", "stop_re", "stop_near_re", "period_re",
-                         "verb_re", "cue_words", "modality_re", "fact_re", "future_re", "prefix_re", "subject_re",
-                         "place_re", "name_stop_re", "indicator_re", "issuer_res"):
+                         "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
+                         "place_re", "name_stop_re", "issuer_res"):
                 getattr(self, name)
         except regex.error as exc:
             files = ", ".join(f.path for f in self.files)
@@ -304,16 +304,8 @@ class Packs:
         return re.compile(_alternation(everything)), table
 
     @cached_property
-    def modality_re(self) -> regex.Pattern:
-        return re.compile(_alternation(self.modality))
-
-    @cached_property
     def fact_re(self) -> regex.Pattern:
         return re.compile(_alternation(self.fact_cues))
-
-    @cached_property
-    def future_re(self) -> regex.Pattern:
-        return re.compile(_alternation(self.future_cues))
 
     @cached_property
     def prefix_re(self) -> regex.Pattern:
@@ -350,10 +342,6 @@ class Packs:
     def name_stop_re(self) -> regex.Pattern:
         """Words that show a candidate organisation name is really a clause."""
         return re.compile(_alternation(self.not_subjects + self.not_in_names))
-
-    @cached_property
-    def indicator_re(self) -> regex.Pattern:
-        return re.compile(_alternation(self.indicators))
 
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
