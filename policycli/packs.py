@@ -566,59 +566,28 @@ def _load_circumfix(packs: Packs, ck: _Checker, value: Any) -> int:
     return len(value)
 
 
-def _word_lists(**targets: str) -> Callable[[Packs, _Checker, Any], int]:
-    """A loader for a table of word lists, each extending one Packs attribute."""
+def _lists(regex_keys: frozenset[str] = frozenset(), **targets: str) -> Callable[..., int]:
+    """A loader for a table of lists, each extending one Packs attribute: word lists,
+    and (for the keys in ``regex_keys``) regular expressions, compiled and checked."""
+    known = ", ".join(sorted(targets))
+
     def load(packs: Packs, ck: _Checker, value: Any, _table: str = "") -> int:
         n = 0
-        table = ck.table(value, _table)
-        for key, words in table.items():
-            attr = targets.get(key)
+        for key, items in ck.table(value, _table).items():
+            attr, entry = targets.get(key), f"{_table}.{key}"
             if attr is None:
-                raise ck.fail(f"{_table}.{key}", f"unknown key (known: {', '.join(sorted(targets))})")
-            getattr(packs, attr).extend(ck.words(words, f"{_table}.{key}"))
-            n += len(words)
-        return n
-    return load
-
-
-def _pattern_lists(**targets: str) -> Callable[[Packs, _Checker, Any], int]:
-    """A loader for a table of regex lists, each compiled and checked."""
-    def load(packs: Packs, ck: _Checker, value: Any, _table: str = "") -> int:
-        n = 0
-        for key, patterns in ck.table(value, _table).items():
-            attr = targets.get(key)
-            if attr is None:
-                raise ck.fail(f"{_table}.{key}", f"unknown key (known: {', '.join(sorted(targets))})")
-            getattr(packs, attr).extend(ck.patterns(patterns, f"{_table}.{key}", packs.pattern_origins))
-            n += len(patterns)
+                raise ck.fail(entry, f"unknown key (known: {known})")
+            if key in regex_keys:
+                getattr(packs, attr).extend(ck.patterns(items, entry, packs.pattern_origins))
+            else:
+                getattr(packs, attr).extend(ck.words(items, entry))
+            n += len(items)
         return n
     return load
 
 
 def _named(table: str, loader: Callable) -> Callable[[Packs, _Checker, Any], int]:
     return lambda packs, ck, value: loader(packs, ck, value, table)
-
-
-def _load_subjects(packs: Packs, ck: _Checker, value: Any) -> int:
-    value = dict(ck.table(value, "subjects"))
-    n = 0
-    if "issuers" in value:
-        n += _pattern_lists(issuers="issuers")(packs, ck, {"issuers": value.pop("issuers")}, "subjects")
-    return n + _word_lists(suffixes="subject_suffixes", followers="subject_followers",
-                           not_subjects="not_subjects", not_in_names="not_in_names",
-                           not_place_endings="not_place_endings")(packs, ck, value, "subjects")
-
-
-def _load_stops(packs: Packs, ck: _Checker, value: Any) -> int:
-    value = dict(ck.table(value, "stops"))
-    n = 0
-    if "bare_numerals" in value:
-        n += _word_lists(bare_numerals="bare_numerals")(
-            packs, ck, {"bare_numerals": value.pop("bare_numerals")}, "stops")
-    if "threshold_markers" in value:
-        n += _word_lists(threshold_markers="threshold_markers")(
-            packs, ck, {"threshold_markers": value.pop("threshold_markers")}, "stops")
-    return n + _pattern_lists(patterns="stop_patterns")(packs, ck, value, "stops")
 
 
 _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
@@ -631,23 +600,27 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "prefix": _load_prefix,
     "suffix": _load_suffix,
     "circumfix": _load_circumfix,
-    "range": _named("range", _word_lists(separators="range_separators")),
-    "modality": _named("modality", _word_lists(words="modality")),
-    "verbs": _named("verbs", _word_lists(words="verbs", not_verbs="not_verbs",
+    "range": _named("range", _lists(separators="range_separators")),
+    "modality": _named("modality", _lists(words="modality")),
+    "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs",
                                          frame_open="frame_open", frame_close="frame_close")),
-    "metric": _named("metric", _word_lists(trim_leading="metric_trim_leading",
+    "metric": _named("metric", _lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            list_separators="metric_list_separators")),
-    "kinds": _named("kinds", _word_lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
-    "sections": _named("sections", _word_lists(fact="fact_sections", target="target_sections")),
-    "periods": _named("periods", _pattern_lists(patterns="period_patterns")),
-    "stops": _load_stops,
-    "subjects": _load_subjects,
-    "indicators": _named("indicators", _word_lists(names="indicators")),
-    "places": _named("places", _word_lists(names="places", suffixes="place_suffixes",
+    "kinds": _named("kinds", _lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
+    "sections": _named("sections", _lists(fact="fact_sections", target="target_sections")),
+    "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
+    "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
+                                    bare_numerals="bare_numerals", threshold_markers="threshold_markers")),
+    "subjects": _named("subjects", _lists(frozenset({"issuers"}), issuers="issuers",
+                                          suffixes="subject_suffixes", followers="subject_followers",
+                                          not_subjects="not_subjects", not_in_names="not_in_names",
+                                          not_place_endings="not_place_endings")),
+    "indicators": _named("indicators", _lists(names="indicators")),
+    "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
 }
 
