@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import regex
 
-from .packs import Packs
+from .packs import Packs, alternation, union
 from .quantities import Mention
 from .record import Record
 from .segment import Paragraph, Sentence
@@ -53,27 +53,23 @@ class _Words:
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
-    periods = "|".join(f"(?:{p})" for p in packs.period_patterns) or "(?!)"
-    trailing = _alt([*packs.metric_trim_trailing, *packs.prefix_comparators,
+    periods = union(packs.period_patterns)
+    trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
-        packs.compile_user(f"^(?:{_alt(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        packs.compile_user(f"^(?:{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
-        re.compile(f"{_alt(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
-        re.compile(f"^[^，,。；;]{{0,30}}?(?:{_alt(packs.frame_close)})(?P<verb>{_alt(packs.verbs)})"),
+        re.compile(f"{alternation(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        re.compile(f"^[^，,。；;]{{0,30}}?(?:{alternation(packs.frame_close)})(?P<verb>{alternation(packs.verbs)})"),
         tuple(packs.frame_open),
-        re.compile(f"(?:{_alt(packs.metric_respectively)})$"),
-        re.compile(f"(?:{_alt(packs.metric_list_separators)})"),
-        re.compile(f"(?:{_alt(packs.metric_heads)})"),
+        re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
+        re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
+        re.compile(f"(?:{alternation(packs.metric_heads)})"),
         frozenset(packs.plan_verbs),
-        re.compile(f"(?P<fact>{_alt(packs.fact_sections)})|(?P<target>{_alt(packs.target_sections)})"),
+        re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
         frozenset(s for s in packs.subject_suffixes if len(s) == 1),
         tuple(packs.not_place_endings),
     )
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
 def document_subject(text: str, packs: Packs) -> str | None:
@@ -266,7 +262,7 @@ class CommitmentReader:
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
-            between = self._clean(self._respective(text, head, spans, index, verb_span))
+            between = self._clean(self._respective(cues, head, spans, index, verb_span))
         phrase = self._trim_end(between + following)
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
@@ -283,15 +279,14 @@ class CommitmentReader:
                 return following[:verb.start()]
         return following
 
-    def _respective(self, text: str, head: str, spans: list[tuple[int, int]], index: int,
+    def _respective(self, cues: "_Cues", head: str, spans: list[tuple[int, int]], index: int,
                     verb_span: tuple[int, int]) -> str:
         """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
         m = self.words.respectively.search(head)
         if not m:
             return head
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
-        clause_end = _CLAUSE_BREAK.search(text, verb_span[1])
-        limit = clause_end.start() if clause_end else len(text)
+        limit = cues.clause_end(verb_span[1])
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
         if len(items) == len(governed) and position < len(items):

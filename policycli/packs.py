@@ -62,7 +62,7 @@ class Special:
     is_verb: bool = False
 
 
-def _alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first so longer words win."""
     unique = sorted(set(words), key=lambda w: (-len(w), w))
     return "|".join(re.escape(w) for w in unique) or "(?!)"
@@ -261,20 +261,20 @@ class Packs:
     @cached_property
     def stop_re(self) -> regex.Pattern:
         """Stop patterns that begin with a literal character, matched across the whole text."""
-        return self.compile_user(_union([p for p in self.stop_patterns if _literal_start(p)]))
+        return self.compile_user(union([p for p in self.stop_patterns if _literal_start(p)]))
 
     @cached_property
     def stop_near_re(self) -> regex.Pattern:
         """The other stop patterns, matched only near each quantity (see STOP_NEAR)."""
-        return self.compile_user(_union([p for p in self.stop_patterns if not _literal_start(p)]))
+        return self.compile_user(union([p for p in self.stop_patterns if not _literal_start(p)]))
 
     @cached_property
     def period_re(self) -> regex.Pattern:
-        return self.compile_user(_union(self.period_patterns))
+        return self.compile_user(union(self.period_patterns))
 
     @cached_property
     def verb_re(self) -> regex.Pattern:
-        return re.compile(f"(?!{_alternation(self.not_verbs)})(?:{_alternation(self.verbs)})")
+        return re.compile(f"(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
 
     @cached_property
     def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int], ...]]]:
@@ -301,29 +301,29 @@ class Packs:
             held = [h for h in held if not any(o != h and o[0] == h[0] and o[1] <= h[1]
                                                and h[1] + h[2] <= o[1] + o[2] for o in held)]
             table[word] = tuple(sorted(held, key=lambda h: (h[1] + h[2], h[1])))
-        return re.compile(_alternation(everything)), table
+        return re.compile(alternation(everything)), table
 
     @cached_property
     def fact_re(self) -> regex.Pattern:
-        return re.compile(_alternation(self.fact_cues))
+        return re.compile(alternation(self.fact_cues))
 
     @cached_property
     def prefix_re(self) -> regex.Pattern:
         """Comparator words ending right where a quantity starts."""
         words = list(self.prefix_comparators) + [c[0] for c in self.circumfixes]
-        return re.compile(f"(?:{_alternation(words)})\\s*$")
+        return re.compile(f"(?:{alternation(words)})\\s*$")
 
     @cached_property
     def subject_re(self) -> regex.Pattern:
         """A subject named at the start of a text: an organisation (group ``org``,
         tried first) or a place (group ``place``), each followed by a verb or
         another word that opens a predicate."""
-        long_suffixes = _alternation(s for s in self.subject_suffixes if len(s) > 1)
+        long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
         # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
-        short_suffixes = _alternation(s for s in self.subject_suffixes if len(s) == 1)
-        followers = _alternation(self.subject_followers + self.verbs)
-        names = _alternation(self.places)
-        place_suffixes = _alternation(self.place_suffixes)
+        short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
+        followers = alternation(self.subject_followers + self.verbs)
+        names = alternation(self.places)
+        place_suffixes = alternation(self.place_suffixes)
         return re.compile(
             rf"(?P<org>[{HAN}]{{1,24}}?(?:{long_suffixes})|[{HAN}]{{2,24}}?(?:{short_suffixes}))"
             rf"(?=(?:{followers}))"
@@ -333,15 +333,15 @@ class Packs:
     @cached_property
     def place_re(self) -> regex.Pattern:
         """A place named at the start of a text (the ``place`` branch of subject_re alone)."""
-        names = _alternation(self.places)
-        suffixes = _alternation(self.place_suffixes)
-        followers = _alternation(self.subject_followers + self.verbs)
+        names = alternation(self.places)
+        suffixes = alternation(self.place_suffixes)
+        followers = alternation(self.subject_followers + self.verbs)
         return re.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
 
     @cached_property
     def name_stop_re(self) -> regex.Pattern:
         """Words that show a candidate organisation name is really a clause."""
-        return re.compile(_alternation(self.not_subjects + self.not_in_names))
+        return re.compile(alternation(self.not_subjects + self.not_in_names))
 
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
@@ -369,11 +369,11 @@ class Packs:
         arabic = r"(?<![\d.])\d{1,24}(?:[,，]\d{3}(?!\d)){0,8}(?:\.\d{1,12})?"
         cjk = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}(?:点[零〇一二三四五六七八九]{1,12})?"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
-        mid = f"(?:{_alternation(mids)})?"
-        scale = f"(?:{_alternation(self.scales)})?"
-        unit = f"(?:{_alternation(self.units)})"
-        suffix = f"(?:{_alternation(self.suffix_comparators)})?"
-        sep = f"[ \\t]*(?:{_alternation(self.range_separators)})[ \\t]*"
+        mid = f"(?:{alternation(mids)})?"
+        scale = f"(?:{alternation(self.scales)})?"
+        unit = f"(?:{alternation(self.units)})"
+        suffix = f"(?:{alternation(self.suffix_comparators)})?"
+        sep = f"[ \\t]*(?:{alternation(self.range_separators)})[ \\t]*"
         firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
         ahead = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
         # 1亿7000万: an amount written as several scaled parts, read as their sum.
@@ -381,13 +381,13 @@ class Packs:
         num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         # A rate: 0.6人/百亿元, 3.5吨/亩. The unit after the slash, scale included, joins the unit.
-        per_unit = f"(?:{_alternation(self.scales)})?{unit}"
+        per_unit = f"(?:{alternation(self.scales)})?{unit}"
         per_a, per_c = f"(?:[/／](?P<per>{per_unit}))?", f"(?:[/／](?P<cper>{per_unit}))?"
         group_chars = re.escape(self.group_numerals)
-        not_before = _alternation(self.group_not_before)
+        not_before = alternation(self.group_not_before)
         forms = [
-            f"(?P<special>{_alternation(self.specials)})",
-            f"(?P<pword>{_alternation(self.percent_words)})(?P<pnum>{arabic}|{cjk})(?P<psuf>{suffix})",
+            f"(?P<special>{alternation(self.specials)})",
+            f"(?P<pword>{alternation(self.percent_words)})(?P<pnum>{arabic}|{cjk})(?P<psuf>{suffix})",
             f"(?P<fden>{arabic}|{cjk}){re.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
             f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){re.escape(self.group_marker)}"
             f"(?!{not_before})(?=[{HAN}]|“)",
@@ -402,7 +402,7 @@ def _literal_start(pattern: str) -> bool:
     return pattern[0] not in "\\[(.^$*+?{|"
 
 
-def _union(patterns: Sequence[str]) -> str:
+def union(patterns: Sequence[str]) -> str:
     """One pattern matching any of ``patterns``, led by a lookahead for the characters
     they can start with when those are known: a position that cannot start any of
     them is then passed over at once (five times faster on period expressions)."""
