@@ -31,7 +31,6 @@ class Mention:
     unit: str | None
     unit_kind: str
     comparator: str
-    form: str
     is_verb: bool = False
 
 
@@ -137,25 +136,25 @@ def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None
         return _general(norm, packs, mids, start, end, n1, u1, n2, unit, per, suffix, cjk=True)
     if form == "special":
         sp = packs.specials[m.group("special")]
-        return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", "special", sp.is_verb)
+        return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", sp.is_verb)
     if form == "psuf":
         word, numeral, suffix = m.group("pword", "pnum", "psuf")
         value = parse_number(numeral, packs.scales, mids)
         if value is None:
             return None
         comp = _comparator(_prefix(norm, start, packs), suffix, False, packs)
-        return Mention(start, end, value * packs.percent_words[word], None, "%", "percent", comp, "percent")
+        return Mention(start, end, value * packs.percent_words[word], None, "%", "percent", comp)
     if form == "fnum":
         den = parse_number(m.group("fden"), packs.scales, mids)
         num = parse_number(m.group("fnum"), packs.scales, mids)
         if not den or num is None:
             return None
         comp = _comparator(_prefix(norm, start, packs), "", False, packs)
-        return Mention(start, end, num / den, None, None, "ratio", comp, "fraction")
+        return Mention(start, end, num / den, None, None, "ratio", comp)
     value = parse_cjk(m.group("group"))
     if value is None:
         return None
-    return Mention(start, end, value, None, None, "count", "=", "group")
+    return Mention(start, end, value, None, None, "count", "=")
 
 
 def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, u1: str | None,
@@ -205,5 +204,4 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         (unit.base + per if per else unit.base) if unit else None,
         unit.kind if unit else "count",
         comparator,
-        "number",
     )
