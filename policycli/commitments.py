@@ -40,7 +40,7 @@ class _Words:
     trim_trailing: regex.Pattern
     stop_after: regex.Pattern
     frame_close: regex.Pattern
-    frame_open: tuple[str, ...]
+    frame_open: regex.Pattern
     respectively: regex.Pattern
     list_split: regex.Pattern
     heads: regex.Pattern
@@ -61,7 +61,7 @@ def _words(packs: Packs) -> _Words:
         packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
         re.compile(f"{alternation(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"^[^，,。；;]{{0,30}}?(?:{alternation(packs.frame_close)})(?P<verb>{alternation(packs.verbs)})"),
-        tuple(packs.frame_open),
+        re.compile(alternation(packs.frame_open)),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
@@ -91,6 +91,7 @@ class CommitmentReader:
         self.doc = doc
         self.packs = packs
         self.words = _words(packs)
+        self._options = packs.scan_options
         self.doc_subject = document_subject(text, packs)
         self.paragraph_subject: str | None = None
         self._pending: list[Paragraph] = []
@@ -128,13 +129,12 @@ class CommitmentReader:
             self._pending_sentences.append(sentence.text)
         if not mentions:
             return []
-        cues = _Cues(sentence.text, self.packs)
-        spans = []
-        for m in mentions:
-            spans.append((sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1))
+        cues = _Cues(sentence.text, self.packs, self._options)
+        spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
+        subject = self._subject()
         records: list[Record] = []
         for i, m in enumerate(mentions):
-            record = self._record(sentence, cues, m, spans, i)
+            record = self._record(sentence, cues, m, spans, i, subject)
             if record.metric is None and records:
                 record.metric = records[-1].metric
             records.append(record)
@@ -190,7 +190,7 @@ class CommitmentReader:
     # -- one mention -----------------------------------------------------
 
     def _record(self, sentence: Sentence, cues: "_Cues", mention: Mention,
-                spans: list[tuple[int, int]], index: int) -> Record:
+                spans: list[tuple[int, int]], index: int, subject: str | None) -> Record:
         text = sentence.text
         ls, le = spans[index]
         clause_start = cues.clause_start(ls)
@@ -200,7 +200,8 @@ class CommitmentReader:
         modality = cues.last("modality", ls)
         period = cues.last("period", ls)
         verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
-        metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span, clause_after)
+        metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
+                              clause_after, subject)
         kind = self._kind(mention, cues, modality, clause_start, ls, verb)
         return Record(
             doc=self.doc,
@@ -213,7 +214,7 @@ class CommitmentReader:
             unit_kind=mention.unit_kind,
             comparator=mention.comparator,
             kind=kind,
-            subject=self._subject(),
+            subject=subject,
             verb=verb,
             metric=metric,
             modality=modality,
@@ -227,7 +228,7 @@ class CommitmentReader:
         """The governing verb and its span in the sentence (None when it follows the number)."""
         if mention.is_verb:
             return text[ls:ls + mention.end - mention.start], None
-        if any(w in text[max(clause_start, ls - _AFTER):ls] for w in self.words.frame_open):
+        if self.words.frame_open.search(text, max(clause_start, ls - _AFTER), ls):
             m = self.words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
@@ -242,17 +243,17 @@ class CommitmentReader:
 
     def _metric(self, text: str, cues: "_Cues", mention: Mention, spans: list[tuple[int, int]], index: int,
                 clause_start: int, prev_end: int, verb_span: tuple[int, int] | None,
-                clause_after: str) -> str | None:
+                clause_after: str, subject: str | None) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
         ls = spans[index][0]
         following = self._following(clause_after) if mention.unit_kind == "count" else ""
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
-        between = _after_last(text[between_start:ls], "等")
+        between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:
             between = self.words.list_split.split(between)[-1]
         if following and self.words.list_split.search(between):
             between = ""
-        between = self._trim_end(self._clean(between))
+        between = self._trim_end(self._clean(between, subject))
         if not between and not following and verb_span:
             k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
             while k >= 0 and spans[k][1] > verb_span[0]:
@@ -262,7 +263,7 @@ class CommitmentReader:
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
-            between = self._clean(self._respective(cues, head, spans, index, verb_span))
+            between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
         phrase = self._trim_end(between + following)
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
@@ -300,16 +301,15 @@ class CommitmentReader:
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
         cut = max(0, len(phrase) - _TRIM_TAIL)
-        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self.packs.scan_options)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
 
-    def _clean(self, phrase: str) -> str:
+    def _clean(self, phrase: str, subject: str | None) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
-        subject = self._subject()
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
         if "《" in phrase:
             phrase = _BOOK_TITLE.sub("", phrase)
-        return self.words.trim_leading.sub("", phrase, **self.packs.scan_options) if phrase else phrase
+        return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
 
     def _kind(self, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
@@ -335,52 +335,32 @@ class CommitmentReader:
 
 
 class _Cues:
-    """Where the cue words and clause breaks of one sentence stand, found on first
-    use and shared by its mentions; looked up by bisection, so a sentence with
-    many mentions costs time linear in its length. Entries are (start, end, text)."""
+    """Where the cue words and clause breaks of one sentence stand, found in one
+    scan and shared by its mentions; looked up by bisection, so a sentence with
+    many mentions costs time linear in its length. Entries are (start, end, text),
+    in order of their ends."""
 
-    __slots__ = ("_text", "_packs", "_spans", "_ends", "_breaks")
+    __slots__ = ("_text", "_found", "_ends", "_breaks")
 
-    def __init__(self, text: str, packs: Packs):
+    def __init__(self, text: str, packs: Packs, options: dict):
         self._text = text
-        self._packs = packs
-        self._spans: dict[str, list[tuple[int, int, str]]] = {}
-        self._ends: dict[str, list[int]] = {}
-        self._breaks: list[int] | None = None
-
-    def _find(self, cue: str) -> list[tuple[int, int, str]]:
-        found = self._spans.get(cue)
-        if found is None:
-            if cue == "period":
-                self._store("period", self._periods())
-            else:
-                self._scan_words()
-            found = self._spans[cue]
-        return found
-
-    def _periods(self) -> list[tuple[int, int, str]]:
-        text = self._text
-        found = [(m.start(), m.end(), m.group())
-                 for m in self._packs.period_re.finditer(text, **self._packs.scan_options)]
-        if found and "《" in text:
-            titles = [m.span() for m in _BOOK_TITLE.finditer(text)]
-            found = [f for f in found if not any(a <= f[0] < b for a, b in titles)]
-        return found
-
-    def _scan_words(self) -> None:
-        pattern, table = self._packs.cue_words
-        lists: dict[str, list[tuple[int, int, str]]] = {cue: [] for cue in _WORD_CUES}
-        for m in pattern.finditer(self._text):
+        found: dict[str, list[tuple[int, int, str]]] = {cue: [] for cue in _CUES}
+        pattern, table = packs.cue_words
+        # Matches do not overlap and each word's cues are listed by end, so the
+        # lists come out in order of their ends.
+        for m in pattern.finditer(text):
             start, word = m.start(), m.group()
             for cue, offset, length in table[word]:
-                lists[cue].append((start + offset, start + offset + length, word[offset:offset + length]))
-        for cue, found in lists.items():
-            found.sort(key=lambda f: (f[1], f[0]))
-            self._store(cue, found)
-
-    def _store(self, cue: str, found: list[tuple[int, int, str]]) -> None:
-        self._spans[cue] = found
-        self._ends[cue] = [f[1] for f in found]
+                found[cue].append((start + offset, start + offset + length, word[offset:offset + length]))
+        periods = found["period"]
+        for m in packs.period_re.finditer(text, **options):
+            periods.append((m.start(), m.end(), m.group()))
+        if periods and "《" in text:
+            titles = [m.span() for m in _BOOK_TITLE.finditer(text)]
+            periods[:] = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
+        self._found = found
+        self._ends = {cue: [f[1] for f in spans] for cue, spans in found.items() if spans}
+        self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
     def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
         """The span of the last ``cue`` match lying wholly within [start, end)."""
@@ -393,29 +373,29 @@ class _Cues:
         return found[2] if found else None
 
     def _last(self, cue: str, end: int, start: int) -> tuple[int, int, str] | None:
-        found = self._find(cue)
-        k = bisect_right(self._ends[cue], end) - 1
-        return found[k] if k >= 0 and found[k][0] >= start else None
-
-    def _break_positions(self) -> list[int]:
-        if self._breaks is None:
-            self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self._text)]
-        return self._breaks
+        ends = self._ends.get(cue)
+        if ends is None:
+            return None
+        k = bisect_right(ends, end) - 1
+        if k < 0:
+            return None
+        found = self._found[cue][k]
+        return found if found[0] >= start else None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""
-        breaks = self._break_positions()
+        breaks = self._breaks
         k = bisect_left(breaks, pos) - 1
         return breaks[k] + 1 if k >= 0 else 0
 
     def clause_end(self, pos: int) -> int:
         """Where the clause holding position ``pos`` ends (its break, or the sentence end)."""
-        breaks = self._break_positions()
+        breaks = self._breaks
         k = bisect_left(breaks, pos)
         return breaks[k] if k < len(breaks) else len(self._text)
 
 
-_WORD_CUES = ("modality", "fact", "future", "verb", "indicator")
+_CUES = ("modality", "fact", "future", "verb", "indicator", "period")
 
 
 
@@ -431,11 +411,6 @@ def _excerpt(sentence: str, start: int, end: int) -> str:
         return sentence
     left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
-
-
-def _after_last(text: str, chars: str) -> str:
-    cut = max(text.rfind(c) for c in chars)
-    return text[cut + 1:] if cut >= 0 else text
 
 
 def _first_break(text: str) -> int:

@@ -14,8 +14,12 @@ from typing import Iterator
 
 import re
 
-_LINE = re.compile(r"[^\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029]+")
+_BREAKS = r"\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 _EDGE_SPACE = " \t\u3000\u00a0\ufeff"
+#: A line's text without its edge whitespace (group 1). The lookbehind lets a
+#: match start only at a line start, so a long blank line is passed over in
+#: linear time.
+_TRIMMED_LINE = re.compile(rf"(?<![^{_BREAKS}])(?>[{_EDGE_SPACE}]*)([^{_BREAKS}]*[^{_BREAKS}{_EDGE_SPACE}])")
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
@@ -26,6 +30,11 @@ _LIST_MARKER = re.compile(
 )
 _SUB_MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+条)")
 _BYLINE = re.compile(r"^[□■◆●]|^(?:本报|新华社|记者|来源|时间|作者|编辑|责任编辑|发布时间|通讯员)[：:\s]|记者\s")
+_STOP_MARK = re.compile("[。！？!?；;]")
+_FULL_STOP = re.compile("[。！？]")
+_LIST_STOP = re.compile("[。！？；]")
+_PAUSE_MARK = re.compile("[，,、：]")
+_OPENER = re.compile("[“（《(]")
 _SUBTITLE = re.compile(r"^(?:——|—|--)")
 
 HEADING_MAX = 40
@@ -65,16 +74,7 @@ class Sentence(Rejoined):
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """Spans of non-blank lines with edge whitespace trimmed."""
-    spans = []
-    for m in _LINE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s] in _EDGE_SPACE:
-            s += 1
-        while e > s and text[e - 1] in _EDGE_SPACE:
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
+    return [m.span(1) for m in _TRIMMED_LINE.finditer(text)]
 
 
 def _closed(line: str) -> bool:
@@ -86,7 +86,7 @@ def _closed(line: str) -> bool:
 
 
 def _unbalanced(line: str) -> bool:
-    return (line.count("“") > line.count("”") or line.count("（") > line.count("）")
+    return _OPENER.search(line) is not None and (line.count("“") > line.count("”") or line.count("（") > line.count("）")
             or line.count("《") > line.count("》") or line.count("(") > line.count(")"))
 
 
@@ -110,9 +110,9 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
         return False
     if prev[-1] in _CONTINUES or _unbalanced(prev):
         return True
-    if any(c in prev for c in "。！？!?；;"):
+    if _STOP_MARK.search(prev):
         return True
-    if len(prev) >= 25 and any(c in prev for c in "，,、："):
+    if len(prev) >= 25 and _PAUSE_MARK.search(prev):
         return True
     return width is not None and len(prev) >= 0.75 * width
 
@@ -120,13 +120,13 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 def _role(para: str) -> str:
     if len(para) > 80:
         return "body"
-    if _SUBTITLE.match(para) and len(para) <= 80 and not any(c in para[:-1] for c in "。！？"):
+    if _SUBTITLE.match(para) and not _FULL_STOP.search(para, 0, len(para) - 1):
         return "subtitle"
-    if len(para) <= 80 and _BYLINE.search(para):
+    if _BYLINE.search(para):
         return "byline"
     if len(para) <= HEADING_MAX and not _closed(para):
         return "heading"
-    if _LIST_MARKER.match(para) and len(para) <= 60 and not any(c in para[:-1] for c in "。！？；"):
+    if len(para) <= 60 and _LIST_MARKER.match(para) and not _LIST_STOP.search(para, 0, len(para) - 1):
         return "heading"
     return "body"
 
@@ -180,11 +180,14 @@ def _line_groups(text: str) -> Iterator[list[tuple[int, int]]]:
     spans = _lines(text)
     width = _wrap_width(text, spans)
     current: list[tuple[int, int]] = []
+    prev = ""
     for span in spans:
-        if current and not _joins(text[current[-1][0]:current[-1][1]], text[span[0]:span[1]], width):
+        line = text[span[0]:span[1]]
+        if current and not _joins(prev, line, width):
             yield current
             current = []
         current.append(span)
+        prev = line
     if current:
         yield current
 
