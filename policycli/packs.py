@@ -361,7 +361,10 @@ class Packs:
 
         def cls(chars: set[str]) -> str:
             return "".join(re.escape(c) for c in sorted(chars))
-        return re.compile(f"(?<![{numerals}])[{numerals}]{{1,24}}(?=[{cls(follow)}])|[{cls(firsts)}]")
+        # No lookbehind for the start of a run: the quantity pattern's own
+        # lookbehinds reject a start inside a run, and without one the scan
+        # skips ahead to numeral characters at C speed.
+        return re.compile(f"[{numerals}]{{1,24}}(?=[{cls(follow)}])|[{cls(firsts)}]")
 
     def _build_quantity(self) -> regex.Pattern:
         # Numerals start only where a numeral run starts (the lookbehinds) and
