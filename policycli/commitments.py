@@ -98,7 +98,8 @@ class CommitmentReader:
         self._pending: list[Paragraph] = []
         self._pending_sentences: list[str] = []
         self._sentence_subject: str | None = None
-        self.mood: str | None = None
+        self._mood: str | None = None
+        self._headings: list[Paragraph] = []  # headings whose mood is unread
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
 
@@ -108,15 +109,24 @@ class CommitmentReader:
         self._sentence_subject = None
         self.paragraph_mood = None
         self._opening = None
-        text = paragraph.text
         if paragraph.role == "heading":
             self._pending.append(paragraph)
-            mood = self._heading_mood(text)
-            if mood or paragraph.top_level:
-                self.mood = mood
+            self._headings.append(paragraph)
         elif paragraph.role == "body":
             self._pending.append(paragraph)
             self._opening = paragraph
+
+    def _section_mood(self) -> str | None:
+        """The mood the headings so far set: the latest heading that names one, or
+        the latest top-level heading (which resets it). Read only when a record
+        needs it, newest heading first."""
+        for heading in reversed(self._headings):
+            mood = self._heading_mood(heading.text)
+            if mood or heading.top_level:
+                self._mood = mood
+                break
+        self._headings.clear()
+        return self._mood
 
     def _heading_mood(self, text: str) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
@@ -327,7 +337,7 @@ class CommitmentReader:
             text = self._opening.text
             self.paragraph_mood = "fact" if self.packs.fact_re.search(text, 0, _first_break(text)) else None
             self._opening = None
-        mood = self.paragraph_mood or self.mood
+        mood = self.paragraph_mood or self._section_mood()
         if mood == "fact":
             return "fact"
         if cues.last("future", ls):

@@ -75,6 +75,15 @@ def alternation(words: Iterable[str]) -> str:
 #: timeouts).
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
+#: The Han script as the ``regex`` module reads ``\p{Han}``, as class ranges, so
+#: that bundled patterns written with ``\p{Han}`` also compile with ``re``.
+HAN_SCRIPT = (
+    "\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufa6d\ufa70-\ufad9\U00016fe2-\U00016fe3\U00016ff0-\U00016ff6"
+    "\U00020000-\U0002a6df\U0002a700-\U0002b81e\U0002b820-\U0002cead\U0002ceb0-\U0002ebe0"
+    "\U0002ebf0-\U0002ee5d\U0002f800-\U0002fa1d\U00030000-\U0003134a\U00031350-\U00033479"
+)
+
 
 # --- validation helpers ----------------------------------------------------
 
@@ -234,7 +243,7 @@ class Packs:
         with ``regex``, so that every match runs under ``match_timeout``."""
         if self.match_timeout is None:
             try:
-                return re.compile(source, flags)
+                return re.compile(_spell_han(source), flags)
             except re.error:
                 pass
         return regex.compile(source, flags)
@@ -398,6 +407,36 @@ class Packs:
             f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit}){per_c}(?P<csuf>{suffix})",
         ]
         return re.compile("|".join(f"(?:{f})" for f in forms))
+
+
+def _spell_han(source: str) -> str:
+    """``source`` with ``\\p{Han}``, which ``re`` does not know, spelled as ranges."""
+    if "\\p{Han}" not in source:
+        return source
+    out, i, in_class = [], 0, False
+    while i < len(source):
+        if source.startswith("\\p{Han}", i):
+            out.append(HAN_SCRIPT if in_class else f"[{HAN_SCRIPT}]")
+            i += 7
+            continue
+        ch = source[i]
+        if ch == "\\":
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            # A ] right after the opening [ or [^ is a literal member.
+            j = i + 1 + (source[i + 1:i + 2] == "^")
+            if source[j:j + 1] == "]":
+                out.append(source[i:j + 1])
+                i = j + 1
+                continue
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _literal_start(pattern: str) -> bool:

@@ -1,9 +1,12 @@
 """Rule packs: the bundled ones load, user packs extend them, bad packs are refused clearly."""
+import re
+
 import pytest
+import regex
 
 from conftest import case_id, load_cases
 from policycli import extract_text
-from policycli.packs import PackError, bundled_pack_paths, load_packs
+from policycli.packs import PackError, bundled_pack_paths, default_packs, load_packs
 
 INVALID = load_cases("packs_invalid")
 
@@ -58,3 +61,31 @@ def test_pack_that_is_not_utf8(tmp_path):
     pack.write_bytes('[modality]\nwords = ["力争"]\n'.encode("gbk"))
     with pytest.raises(PackError, match="not UTF-8"):
         load_packs([pack])
+
+
+def test_han_script_ranges_are_what_regex_reads_as_han():
+    """Bundled patterns written with \\p{Han} compile with re through HAN_SCRIPT;
+    the two must accept the same characters, or the issuer would change."""
+    import sys
+
+    from policycli.packs import HAN_SCRIPT
+
+    spelled = re.compile(f"[{HAN_SCRIPT}]")
+    han = regex.compile(r"\p{Han}")
+    differ = [hex(c) for c in range(sys.maxunicode + 1)
+              if (spelled.match(chr(c)) is None) != (han.match(chr(c)) is None)]
+    assert differ == []
+
+
+@pytest.mark.parametrize("source, text, expected", [
+    (r"[\p{Han}]{2}", "青岛", "青岛"),
+    (r"\p{Han}+", "a青岛b", "青岛"),
+    (r"[^\p{Han}]+", "青岛abc", "abc"),
+    (r"[]\p{Han}]+", "]青]x", "]青]"),
+    (r"\\p{Han}", r"\p{Han}", r"\p{Han}"),
+])
+def test_bundled_patterns_with_han_compile_with_re_and_match_alike(source, text, expected):
+    packs = default_packs()
+    compiled = packs.compile_user(source)
+    assert isinstance(compiled, re.Pattern)
+    assert compiled.search(text).group() == regex.compile(source).search(text).group() == expected
