@@ -359,22 +359,26 @@ class _Cues:
 
     def __init__(self, text: str, packs: Packs, options: dict):
         self._text = text
-        found: dict[str, list[tuple[int, int, str]]] = {cue: [] for cue in _CUES}
+        found: dict[str, list[tuple[int, int, str]]] = {}
         pattern, table = packs.cue_words
         # Matches do not overlap and each word's cues are listed by end, so the
         # lists come out in order of their ends.
         for m in pattern.finditer(text):
-            start, word = m.start(), m.group()
-            for cue, offset, length in table[word]:
-                found[cue].append((start + offset, start + offset + length, word[offset:offset + length]))
-        periods = found["period"]
-        for m in packs.period_re.finditer(text, **options):
-            periods.append((m.start(), m.end(), m.group()))
+            start = m.start()
+            for cue, offset, end, inner in table[m.group()]:
+                entry = (start + offset, start + end, inner)
+                if cue in found:
+                    found[cue].append(entry)
+                else:
+                    found[cue] = [entry]
+        periods = [(m.start(), m.end(), m.group()) for m in packs.period_re.finditer(text, **options)]
         if periods and "《" in text:
             titles = [m.span() for m in _BOOK_TITLE.finditer(text)]
-            periods[:] = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
+            periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
+        if periods:
+            found["period"] = periods
         self._found = found
-        self._ends = {cue: [f[1] for f in spans] for cue, spans in found.items() if spans}
+        self._ends = {cue: [f[1] for f in spans] for cue, spans in found.items()}
         self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
     def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
@@ -409,8 +413,6 @@ class _Cues:
         k = bisect_left(breaks, pos)
         return breaks[k] if k < len(breaks) else len(self._text)
 
-
-_CUES = ("modality", "fact", "future", "verb", "indicator", "period")
 
 
 

@@ -286,10 +286,11 @@ class Packs:
         return re.compile(f"(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
 
     @cached_property
-    def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int], ...]]]:
+    def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int, str], ...]]]:
         """One scan for every word-list cue: a pattern over all cue words, and for each
-        word the cues it stands for, with the offset and length of each cue word it
-        holds (城镇新增就业 is an indicator and holds the verb 新增; 增加值 holds no verb)."""
+        word the cues it stands for, with the offset, end and text of each cue word it
+        holds (城镇新增就业 is an indicator and holds the verb 新增; 增加值 holds no verb),
+        in order of their ends."""
         lists = {"modality": self.modality, "fact": self.fact_cues, "future": self.future_cues,
                  "verb": self.verbs, "indicator": self.indicators}
         everything = {w for words in lists.values() for w in words} | set(self.not_verbs)
@@ -309,7 +310,8 @@ class Packs:
             # 目标 of 预期目标), as a scan for that cue alone would not read it.
             held = [h for h in held if not any(o != h and o[0] == h[0] and o[1] <= h[1]
                                                and h[1] + h[2] <= o[1] + o[2] for o in held)]
-            table[word] = tuple(sorted(held, key=lambda h: (h[1] + h[2], h[1])))
+            table[word] = tuple((cue, at, at + length, word[at:at + length])
+                                for cue, at, length in sorted(held, key=lambda h: (h[1] + h[2], h[1])))
         return re.compile(alternation(everything)), table
 
     @cached_property
@@ -366,14 +368,14 @@ class Packs:
         mids = [w for w in self.suffix_comparators if len(w) == 1]
         follow = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]}
         follow |= {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
-        firsts = {w[0] for w in [*self.specials, *self.percent_words]}
+        words = alternation([*self.specials, *self.percent_words])
 
         def cls(chars: set[str]) -> str:
             return "".join(re.escape(c) for c in sorted(chars))
         # No lookbehind for the start of a run: the quantity pattern's own
         # lookbehinds reject a start inside a run, and without one the scan
         # skips ahead to numeral characters at C speed.
-        return re.compile(f"[{numerals}]{{1,24}}(?=[{cls(follow)}])|[{cls(firsts)}]")
+        return re.compile(f"[{numerals}]{{1,24}}(?=[{cls(follow)}])|{words}")
 
     def _build_quantity(self) -> regex.Pattern:
         # Numerals start only where a numeral run starts (the lookbehinds) and
