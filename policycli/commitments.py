@@ -235,25 +235,23 @@ class CommitmentReader:
         )
 
     def _verb(self, text: str, cues: "_Cues", mention: Mention, clause_start: int, ls: int,
-              clause_after: str) -> tuple[str | None, tuple[int, int] | None]:
-        """The governing verb and its span in the sentence (None when it follows the number)."""
+              clause_after: str) -> tuple[str | None, tuple[int, int, str] | None]:
+        """The governing verb and its (start, end, text) in the sentence (None when it follows the number)."""
         if mention.is_verb:
             return text[ls:ls + mention.end - mention.start], None
         if self.words.frame_open.search(text, max(clause_start, ls - _AFTER), ls):
             m = self.words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
-        found = cues.last_span("verb", ls, clause_start)
+        found = cues.last_entry("verb", ls, clause_start)
         if found and self.words.heads.fullmatch(text, found[1], ls):
-            earlier = cues.last_span("verb", found[0], clause_start)
+            earlier = cues.last_entry("verb", found[0], clause_start)
             if earlier:
                 found = earlier
-        if found:
-            return text[found[0]:found[1]], found
-        return None, None
+        return (found[2], found) if found else (None, None)
 
     def _metric(self, text: str, cues: "_Cues", mention: Mention, spans: list[tuple[int, int]], index: int,
-                clause_start: int, prev_end: int, verb_span: tuple[int, int] | None,
+                clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
                 clause_after: str, subject: str | None) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
         ls = spans[index][0]
@@ -270,7 +268,7 @@ class CommitmentReader:
             while k >= 0 and spans[k][1] > verb_span[0]:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
-            earlier_verb = cues.last_span("verb", verb_span[0], head_start)
+            earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
@@ -292,7 +290,7 @@ class CommitmentReader:
         return following
 
     def _respective(self, cues: "_Cues", head: str, spans: list[tuple[int, int]], index: int,
-                    verb_span: tuple[int, int]) -> str:
+                    verb_span: tuple[int, int, str]) -> str:
         """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
         m = self.words.respectively.search(head)
         if not m:
@@ -381,25 +379,21 @@ class _Cues:
         self._ends = {cue: [f[1] for f in spans] for cue, spans in found.items()}
         self._breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
-    def last_span(self, cue: str, end: int, start: int = 0) -> tuple[int, int] | None:
-        """The span of the last ``cue`` match lying wholly within [start, end)."""
-        found = self._last(cue, end, start)
-        return (found[0], found[1]) if found else None
+    def last_entry(self, cue: str, end: int, start: int = 0) -> tuple[int, int, str] | None:
+        """(start, end, text) of the last ``cue`` match lying wholly within [start, end)."""
+        ends = self._ends.get(cue)
+        if ends:
+            k = bisect_right(ends, end) - 1
+            if k >= 0:
+                found = self._found[cue][k]
+                if found[0] >= start:
+                    return found
+        return None
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
         """The text of the last ``cue`` match lying wholly within [start, end)."""
-        found = self._last(cue, end, start)
+        found = self.last_entry(cue, end, start)
         return found[2] if found else None
-
-    def _last(self, cue: str, end: int, start: int) -> tuple[int, int, str] | None:
-        ends = self._ends.get(cue)
-        if ends is None:
-            return None
-        k = bisect_right(ends, end) - 1
-        if k < 0:
-            return None
-        found = self._found[cue][k]
-        return found if found[0] >= start else None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""

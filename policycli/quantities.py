@@ -93,8 +93,9 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         mention = _build(m, norm, packs, mids)
         if mention is None:
             continue
-        if any(s.start() < end and s.end() > start for s in
-               near.finditer(norm, max(0, start - STOP_NEAR), end + STOP_NEAR, **options)):
+        window = max(0, start - STOP_NEAR), end + STOP_NEAR
+        if near.search(norm, *window, **options) and any(
+                s.start() < end and s.end() > start for s in near.finditer(norm, *window, **options)):
             continue
         out.append(mention)
     return out

@@ -24,6 +24,7 @@ _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
+_HARD_END = _TERMINAL + "：:"
 # The lookahead lets a search skip to the end marks at C speed.
 _SENTENCE_END = re.compile(r"(?=[。！？!?…])(?:[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*)")
 _LIST_MARKER = re.compile(
@@ -173,6 +174,10 @@ class Paragraph(Rejoined):
         para, joins, origins = self.text, self.joins, self.origins
         while start < end and para[start] in _EDGE_SPACE:
             start += 1
+        if len(joins) == 1:
+            o_start = origins[0] + start
+            return Sentence(para[start:end], o_start, origins[0] + end, (0,), (o_start,),
+                            self.number, first, self.role, self.section)
         k0 = bisect_right(joins, start) - 1
         k1 = bisect_right(joins, end - 1) - 1
         sub_joins = tuple(j - start if j > start else 0 for j in joins[k0:k1 + 1])
@@ -190,7 +195,8 @@ def _line_groups(text: str) -> Iterator[list[tuple[int, int]]]:
     prev = ""
     for span in spans:
         line = text[span[0]:span[1]]
-        if current and not _joins(prev, line, width):
+        # A line ending a sentence never continues: the common case, tested inline.
+        if current and (prev[-1] in _HARD_END or not _joins(prev, line, width)):
             yield current
             current = []
         current.append(span)
