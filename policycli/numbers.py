@@ -54,6 +54,8 @@ def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余"
     Approximation marks between number and scale (``mids``) are skipped; the
     caller reads them as comparators.
     """
+    if numeral.isascii() and numeral.isdigit():
+        return float(numeral)
     numeral = numeral.translate(_drop_table(mids))
     if not numeral:
         return None

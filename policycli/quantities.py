@@ -197,7 +197,7 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     factor = unit.factor if unit else 1.0
     if not math.isfinite(value * factor) or (value_max is not None and not math.isfinite(value_max * factor)):
         return None
-    mid = any(c in mids for c in n1)
+    mid = not set(n1).isdisjoint(mids)
     comparator = "range" if value_max is not None else _comparator(prefix, suffix, mid, packs)
     return Mention(
         start, end, value * factor,
