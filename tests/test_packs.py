@@ -3,6 +3,8 @@ import re
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import case_id, load_cases
 from policycli import extract_text
@@ -89,3 +91,17 @@ def test_bundled_patterns_with_han_compile_with_re_and_match_alike(source, text,
     compiled = packs.compile_user(source)
     assert isinstance(compiled, re.Pattern)
     assert compiled.search(text).group() == regex.compile(source).search(text).group() == expected
+
+
+@given(words=st.lists(st.text(alphabet="市场委员会区县a.-]^", min_size=1, max_size=4), max_size=12),
+       text=st.text(alphabet="市场委员会区县a.-]^x", max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_alternation_finds_what_a_longest_first_flat_alternation_finds(words, text):
+    """The trie layout is only a faster spelling: same matches, longest word first."""
+    from policycli.packs import alternation
+
+    flat = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+    trie = re.compile(alternation(words))
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in re.finditer(flat, text)]
+    assert [m.span() for m in re.finditer(f"(?:{alternation(words)})x", text)] == \
+        [m.span() for m in re.finditer(f"(?:{flat})x", text)]
