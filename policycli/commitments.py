@@ -189,7 +189,11 @@ class CommitmentReader:
         return self._sentence_subject or paragraph
 
     def _resolve_paragraph_subject(self) -> None:
+        hint, reach = self.packs.subject_hint
+        reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
+            if hint.search(paragraph.text, 0, reach) is None:
+                continue
             first = paragraph.first_sentence() if paragraph.role == "body" else paragraph.text
             cut = _first_break(first)
             found = self._subject_at(first) or (cut <= _OPENING_CLAUSE and self._subject_at(first[cut:]))

@@ -28,6 +28,8 @@ MAX_FACTOR = 1e16
 #: How far from a quantity a stop pattern that does not begin with a literal
 #: character is looked for (such patterns are only matched near quantities).
 STOP_NEAR = 8
+#: The longest name before a subject suffix that subject_re reads.
+NAME_MAX = 24
 
 
 class PackError(Exception):
@@ -75,11 +77,16 @@ def alternation(words: Iterable[str]) -> str:
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_pattern(trie) if trie else "(?!)"
+    return _trie_pattern(trie, root=True) if trie else "(?!)"
 
 
-def _trie_pattern(node: dict) -> str:
-    """The pattern for one trie node: its children, longest continuation first."""
+def _trie_pattern(node: dict, root: bool = False) -> str:
+    """The pattern for one trie node: its children, longest continuation first.
+
+    Below the root, one-character endings share a class. At the root every
+    branch starts with a literal, which lets ``re`` skip at C speed to the
+    characters a word can start with.
+    """
     leaves, branches = [], []
     for ch in sorted(c for c in node if c):
         child = node[ch]
@@ -87,7 +94,7 @@ def _trie_pattern(node: dict) -> str:
             leaves.append(re.escape(ch))
         else:
             branches.append(re.escape(ch) + _trie_pattern(child))
-    if len(leaves) > 1:
+    if len(leaves) > 1 and not root:
         branches.append(f"[{''.join(leaves)}]")
     else:
         branches.extend(leaves)
@@ -365,10 +372,21 @@ class Packs:
         names = alternation(self.places)
         place_suffixes = alternation(self.place_suffixes)
         return re.compile(
-            rf"(?P<org>[{HAN}]{{1,24}}?(?:{long_suffixes})|[{HAN}]{{2,24}}?(?:{short_suffixes}))"
+            rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"(?=(?:{followers}))"
             rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、\s]|(?:{followers}))"
         )
+
+    @cached_property
+    def subject_hint(self) -> tuple[regex.Pattern, int]:
+        """A cheap test that a text may name a subject at its start: a subject
+        suffix or place name found within the returned reach (the farthest a
+        name starting at the text's start can end). A text without one cannot
+        match subject_re or place_re."""
+        words = self.subject_suffixes + self.places
+        longest_suffix = max(map(len, self.subject_suffixes), default=0)
+        longest_place = max(map(len, self.places), default=0) + max(map(len, self.place_suffixes), default=0)
+        return re.compile(alternation(words)), max(NAME_MAX + longest_suffix, longest_place)
 
     @cached_property
     def place_re(self) -> regex.Pattern:
