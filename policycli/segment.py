@@ -41,6 +41,8 @@ _OPENER = re.compile("[“（《(]")
 _SUBTITLE = re.compile(r"^(?:——|—|--)")
 
 HEADING_MAX = 40
+#: Longer than this, a paragraph is body text, whatever it starts with.
+_BODY_MIN = 80
 
 
 @dataclass(slots=True)
@@ -126,7 +128,7 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 
 
 def _role(para: str) -> str:
-    if len(para) > 80:
+    if len(para) > _BODY_MIN:
         return "body"
     if _SUBTITLE.match(para) and not _FULL_STOP.search(para, 0, len(para) - 1):
         return "subtitle"
@@ -187,39 +189,39 @@ class Paragraph(Rejoined):
                         self.number, first, self.role, self.section)
 
 
-def _line_groups(text: str) -> Iterator[list[tuple[int, int]]]:
-    """Paragraphs as lists of original line spans, wrapped lines rejoined."""
+def _line_groups(text: str) -> Iterator[tuple[list[tuple[int, int]], list[str]]]:
+    """Paragraphs as the original spans and texts of their lines, wrapped lines rejoined."""
     spans = _lines(text)
     width = _wrap_width(text, spans)
-    current: list[tuple[int, int]] = []
+    group: list[tuple[int, int]] = []
+    lines: list[str] = []
     prev = ""
     for span in spans:
         line = text[span[0]:span[1]]
         # A line ending a sentence never continues: the common case, tested inline.
-        if current and (prev[-1] in _HARD_END or not _joins(prev, line, width)):
-            yield current
-            current = []
-        current.append(span)
+        if group and (prev[-1] in _HARD_END or not _joins(prev, line, width)):
+            yield group, lines
+            group, lines = [], []
+        group.append(span)
+        lines.append(line)
         prev = line
-    if current:
-        yield current
+    if group:
+        yield group, lines
 
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
     """The paragraphs of ``text`` in order, with role and section."""
     section: str | None = None
-    for number, spans in enumerate(_line_groups(text)):
+    for number, (spans, lines) in enumerate(_line_groups(text)):
         if len(spans) == 1:
-            s, e = spans[0]
-            para, joins, origins = text[s:e], (0,), (s,)
+            para, joins, origins = lines[0], (0,), (spans[0][0],)
         else:
-            pos, joins_l, parts = 0, [], []
-            for s, e in spans:
+            pos, joins_l = 0, []
+            for line in lines:
                 joins_l.append(pos)
-                parts.append(text[s:e])
-                pos += e - s
-            para, joins, origins = "".join(parts), tuple(joins_l), tuple(s for s, _ in spans)
-        role = _role(para)
+                pos += len(line)
+            para, joins, origins = "".join(lines), tuple(joins_l), tuple(s for s, _ in spans)
+        role = "body" if len(para) > _BODY_MIN else _role(para)
         yield Paragraph(para, spans[0][0], spans[-1][1], joins, origins, number, role, section)
         if role == "heading":
             section = para
