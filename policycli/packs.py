@@ -408,21 +408,24 @@ class Packs:
     @cached_property
     def quantity_start_re(self) -> regex.Pattern:
         """Where a quantity may start: a numeral run followed by a character
-        that can continue a quantity (a unit, scale, mark or separator), or the
-        first character of a special phrase or percent word. A cheap scan that
-        finds the few places where the full quantity pattern is tried."""
+        that can continue a quantity (a unit, scale, mark or separator), or a
+        special phrase or percent word. A cheap scan that finds the few places
+        where the full quantity pattern is tried."""
         numerals = "0-9零〇一二两三四五六七八九十百千万亿"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
         follow = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]}
         follow |= {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
-        words = alternation([*self.specials, *self.percent_words])
+        words = sorted({*self.specials, *self.percent_words}, key=lambda w: (-len(w), w))
 
-        def cls(chars: set[str]) -> str:
+        def cls(chars: Iterable[str]) -> str:
             return "".join(re.escape(c) for c in sorted(chars))
-        # The pattern opens with a character class, so the scan skips ahead to
-        # numeral characters at C speed; the lookbehind after that first
-        # character keeps a run from being tried again at each of its positions.
-        return re.compile(f"[{numerals}](?<![{numerals}].)[{numerals}]{{0,23}}(?=[{cls(follow)}])|{words}")
+        # Every match opens with one character class, so re skips ahead to
+        # those characters at C speed; what follows tells which branch the first
+        # character opened. The lookbehind keeps a numeral run from being tried
+        # again at each of its positions, so a long digit run stays linear.
+        run = f"(?<=[{numerals}])(?<![{numerals}].)[{numerals}]{{0,23}}(?=[{cls(follow)}])"
+        rests = [f"(?<={re.escape(w[0])}){re.escape(w[1:])}" for w in words]
+        return re.compile(f"[{numerals}{cls({w[0] for w in words})}](?:{'|'.join([run, *rests])})")
 
     def _build_quantity(self) -> regex.Pattern:
         # Numerals start only where a numeral run starts (the lookbehinds) and
