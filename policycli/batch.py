@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from . import readers
 from .record import Record, SourceInfo
+from .rows import RecordRows
 
 FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
 STDIN = "-"
@@ -114,20 +115,29 @@ def expand(args: Iterable[str], suffixes: frozenset[str] | None = None) -> Input
 
 @dataclass(slots=True)
 class DocResult:
-    """The outcome for one input: ``ok`` with its records, ``skipped`` (unchanged
-    since the store last saw it) or ``failed`` with a one-line ``error``."""
+    """The outcome for one input: ``ok`` with what was ``found``, ``skipped``
+    (unchanged since the store last saw it) or ``failed`` with a one-line ``error``.
+
+    ``found`` holds the records as rows, with their JSON Lines when the run was
+    asked to encode them: the compact form a worker sends back.
+    """
 
     path: str
     status: str
-    records: list[Record] = field(default_factory=list)
+    found: RecordRows = field(default_factory=RecordRows)
     chars: int = 0
     error: str | None = None
     sha256: str | None = None
     size: int | None = None
 
+    @property
+    def records(self) -> list[Record]:
+        """The records found, built from their rows."""
+        return self.found.records()
+
     def source_info(self) -> SourceInfo:
         """The summary an exporter lists for this input."""
-        return SourceInfo(self.path, self.chars, len(self.records), self.error, self.status)
+        return SourceInfo(self.path, self.chars, len(self.found), self.error, self.status)
 
 
 @dataclass(slots=True)
@@ -145,7 +155,7 @@ class Summary:
         self.files += 1
         if result.status == "ok":
             self.processed += 1
-            self.records += len(result.records)
+            self.records += len(result.found)
         elif result.status == "skipped":
             self.skipped += 1
         else:
@@ -159,8 +169,9 @@ class Summary:
         )
 
 
-def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> DocResult:
-    """Read and extract one file; any error becomes a failed result, never an exception."""
+def _extract(path: str, max_bytes: int, packs, data: bytes | None = None, encode: bool = False) -> DocResult:
+    """Read and extract one file, packing the records (and their JSON Lines when
+    ``encode``); any error becomes a failed result, never an exception."""
     from .api import extract_text
 
     try:
@@ -168,12 +179,12 @@ def _extract(path: str, max_bytes: int, packs, data: bytes | None = None) -> Doc
             source = readers.read(path, max_bytes=max_bytes)
         else:
             source = readers.read_bytes(data, path, max_bytes=max_bytes)
-        records = extract_text(source.text, doc=path, packs=packs)
+        found = RecordRows.of(extract_text(source.text, doc=path, packs=packs), encode=encode)
     except readers.ReadError as exc:
         return DocResult(path, "failed", error=_one_line(str(exc)))
     except Exception as exc:  # one file's bug must not stop the batch
         return DocResult(path, "failed", error=_one_line(f"{path}: {type(exc).__name__}: {exc}"))
-    return DocResult(path, "ok", records=list(records), chars=len(source.text))
+    return DocResult(path, "ok", found=found, chars=len(source.text))
 
 
 def _load_packs(pack_paths: Sequence[str]):
@@ -201,10 +212,10 @@ def _init_worker(pack_paths: tuple[str, ...]) -> None:
     _worker_packs, _worker_error = _load_packs(pack_paths)
 
 
-def _work(path: str, max_bytes: int) -> DocResult:
+def _work(path: str, max_bytes: int, encode: bool) -> DocResult:
     if _worker_error is not None:
         return DocResult(path, "failed", error=f"{path}: {_worker_error}")
-    return _extract(path, max_bytes, _worker_packs)
+    return _extract(path, max_bytes, _worker_packs, encode=encode)
 
 
 def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
@@ -244,6 +255,7 @@ def run(
     store=None,
     force: bool = False,
     stdin: BinaryIO | None = None,
+    json_lines: bool = False,
 ) -> Iterator[DocResult]:
     """Process every input and yield one ``DocResult`` each, in input order.
 
@@ -254,21 +266,23 @@ def run(
     (``policycli.store.Store``), files whose content hash is unchanged are
     skipped unless ``force``, each processed file is committed as a whole
     when its result is yielded, and stored documents whose files have gone
-    from the inputs' folders are marked ``missing``. At most a few results
-    per worker are held at once. Closing the iterator stops the workers.
+    from the inputs' folders are marked ``missing``. With ``json_lines``,
+    each result's records come with their JSON Lines already encoded, by the
+    worker that found them. At most a few results per worker are held at
+    once. Closing the iterator stops the workers.
     """
     if not isinstance(inputs, Inputs):
         inputs = Inputs(paths=list(inputs))
     if store is not None and STDIN in inputs.paths:
         raise ValueError("stdin ('-') cannot be recorded in a store")
-    yield from _Run(inputs, packs, tuple(pack_paths), jobs, max_bytes, store, force, stdin)
+    yield from _Run(inputs, packs, tuple(pack_paths), jobs, max_bytes, store, force, stdin, json_lines)
 
 
 class _Run:
     """One pass of ``run``: a window of pending results, filled in input order."""
 
     def __init__(self, inputs: Inputs, packs, pack_paths: tuple[str, ...], jobs: int | None,
-                 max_bytes: int, store, force: bool, stdin: BinaryIO | None):
+                 max_bytes: int, store, force: bool, stdin: BinaryIO | None, encode: bool):
         self.inputs = inputs
         self.packs, self.packs_error = packs, None
         self.pack_paths = pack_paths
@@ -277,6 +291,7 @@ class _Run:
         self.store = store
         self.force = force
         self.stdin = stdin
+        self.encode = encode
         self.known = store.known() if store is not None else {}
         self.pool: ProcessPoolExecutor | None = None
         self.pool_breaks = 0
@@ -324,12 +339,12 @@ class _Run:
         """Hand ``path`` to a worker, replacing a pool found broken."""
         self.pool = self.pool or self._new_pool()
         try:
-            return self.pool.submit(_work, path, self.max_bytes)
+            return self.pool.submit(_work, path, self.max_bytes, self.encode)
         except BrokenProcessPool:
             self._replace_pool()
         if self.pool is None:
             return _done(self._in_process(path))
-        return self.pool.submit(_work, path, self.max_bytes)
+        return self.pool.submit(_work, path, self.max_bytes, self.encode)
 
     def _check(self, path: str) -> tuple[str | None, int | None, DocResult | None]:
         """Hash ``path`` for the store and decide whether it can be skipped."""
@@ -348,7 +363,7 @@ class _Run:
             self.packs, self.packs_error = _load_packs(self.pack_paths)
         if self.packs_error is not None:
             return DocResult(path, "failed", error=f"{path}: {self.packs_error}")
-        return _extract(path, self.max_bytes, self.packs, data)
+        return _extract(path, self.max_bytes, self.packs, data, self.encode)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -391,13 +406,13 @@ class _Run:
             return
         self.pool = self._new_pool()
         for item in lost:
-            item.future = self.pool.submit(_work, item.path, self.max_bytes)
+            item.future = self.pool.submit(_work, item.path, self.max_bytes, self.encode)
 
     def _finish(self, result: DocResult, sha256: str | None, size: int | None) -> DocResult:
         result.sha256, result.size = sha256, size
         if self.store is not None and result.status != "skipped":
             self.store.save(
-                result.path, status=result.status, records=result.records, sha256=sha256,
+                result.path, status=result.status, rows=result.found.rows, sha256=sha256,
                 size=size, chars=result.chars, error=result.error,
             )
         return result
@@ -440,7 +455,7 @@ class ProgressBar:
         self._progress.stop()
 
     def advance(self, result: DocResult) -> None:
-        self._records += len(result.records)
+        self._records += len(result.found)
         done = self._progress.tasks[0].completed + 1
         rate = done / max(time.monotonic() - self._started, 1e-6)
         self._progress.update(self._task, advance=1, records=self._records, rate=f"{rate:.1f} files/s")

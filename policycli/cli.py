@@ -186,9 +186,11 @@ def extract(
         progress = batch.ProgressBar(len(found.paths), Console(stderr=True))
     note = progress.note if progress is not None else _say
     results = batch.run(found, packs=packs, pack_paths=pack_paths, jobs=jobs, max_bytes=max_bytes,
-                        store=store, force=force, stdin=getattr(sys.stdin, "buffer", None))
+                        store=store, force=force, stdin=getattr(sys.stdin, "buffer", None),
+                        json_lines=fmt in ("json", "jsonl"))
 
     def records():
+        """Each document's records as the block of rows (and JSON lines) the run packed."""
         for result in results:
             summary.add(result)
             sources.append(result.source_info())
@@ -196,7 +198,9 @@ def extract(
                 progress.advance(result)
             if result.error:
                 note(result.error)
-            yield from filter(keep, result.records)
+            kept = result.found.filtered(keep) if keep.active else result.found
+            if kept:
+                yield kept
         if progress is not None:
             progress.stop()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from operator import attrgetter
 from pathlib import Path
 
 from .record import FIELD_NAMES, Record, SourceInfo
+from .rows import row_of
 
 # value and value_max carry no declared type, so SQLite keeps ints as ints and
 # floats as floats: an export then prints them exactly as a fresh extract does.
@@ -59,7 +59,6 @@ CREATE INDEX IF NOT EXISTS records_document ON records(document_id);
 _INSERT = "INSERT INTO records (document_id, {}) VALUES (?, {})".format(
     ", ".join(f'"{name}"' for name in FIELD_NAMES), ", ".join("?" for _ in FIELD_NAMES)
 )
-_fields_of = attrgetter(*FIELD_NAMES)  # a record's values as a tuple in schema order
 _SELECT = ", ".join(f'r."{name}"' for name in FIELD_NAMES)
 
 
@@ -178,6 +177,7 @@ class Store:
         *,
         status: str,
         records: Iterable[Record] = (),
+        rows: Sequence[tuple] | None = None,
         sha256: str | None = None,
         size: int | None = None,
         chars: int | None = None,
@@ -185,10 +185,13 @@ class Store:
     ) -> None:
         """Replace one document's row and records in a single transaction.
 
-        A failed document keeps no records: what it held belonged to content
-        that is no longer there, and the next run tries it again.
+        ``rows`` (values in schema order, as ``policycli.rows`` packs them)
+        may stand in for ``records``. A failed document keeps no records: what
+        it held belonged to content that is no longer there, and the next run
+        tries it again.
         """
-        rows = [_fields_of(record) for record in records]
+        if rows is None:
+            rows = [row_of(record) for record in records]
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:

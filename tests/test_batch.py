@@ -182,3 +182,16 @@ def test_a_worker_killed_mid_run_costs_at_most_the_files_it_held(tmp_path):
     assert len(failed) <= 2
     assert all(r.error == f"{r.path}: worker process stopped unexpectedly" for r in failed)
     assert all(r.records for r in results if r.status == "ok")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_json_lines_come_encoded_only_when_asked(tmp_path, jobs):
+    from policycli.rows import RecordRows
+
+    paths = [touch(tmp_path / f"{n}.txt", TEXT.format(n=n + 1, m=n + 5) * 3) for n in range(3)]
+    encoded = list(batch.run(paths, jobs=jobs, json_lines=True))
+    plain = list(batch.run(paths, jobs=jobs))
+    assert all(r.found.lines == RecordRows.of(r.records).jsonl() != "" for r in encoded)
+    assert all(r.found.lines is None for r in plain)
+    assert [r.found.rows for r in encoded] == [r.found.rows for r in plain]
+

@@ -11,11 +11,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 from ..record import Record, SourceInfo
+from ..rows import RecordRows
 from .atomic import atomic_path
 from .csv_out import write_csv
 from .json_array import write_json
@@ -35,7 +36,7 @@ def format_from_path(path: str | os.PathLike) -> str | None:
 
 
 def write_records(
-    records: Iterable[Record],
+    records: Iterable[Record | RecordRows],
     fmt: str,
     dest: str | os.PathLike | None = None,
     *,
@@ -46,18 +47,31 @@ def write_records(
 ) -> int:
     """Write ``records`` in format ``fmt`` to ``dest`` (a path) or ``stream``; returns the count.
 
-    ``sources`` is read only after ``records`` is exhausted, so a batch may fill
-    it while the records are produced. ``bom`` applies to CSV, ``width`` to the
-    table. Without ``dest``, output goes to ``stream`` (default standard output).
+    ``records`` may also hold ``RecordRows`` blocks, as a batch run yields
+    them: the JSON formats write their encoded lines as they are, the others
+    unpack them into records. ``sources`` is read only after ``records`` is
+    exhausted, so a batch may fill it while the records are produced. ``bom``
+    applies to CSV, ``width`` to the table. Without ``dest``, output goes to
+    ``stream`` (default standard output).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt not in ("json", "jsonl"):
+        records = _unpacked(records)
     if fmt == "xlsx":
         return _write_xlsx(records, dest, stream, sources)
     if dest is None:
         return _write_text(records, fmt, stream or sys.stdout, sources, bom, width, color=None)
     with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         return _write_text(records, fmt, out, sources, bom, width or 120, color=False)
+
+
+def _unpacked(items: Iterable[Record | RecordRows]) -> Iterator[Record]:
+    for item in items:
+        if isinstance(item, RecordRows):
+            yield from item.records()
+        else:
+            yield item
 
 
 def _write_text(records, fmt, out, sources, bom, width, color) -> int:

@@ -5,7 +5,8 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..record import Record
+from ..record import FIELD_NAMES, Record
+from ..rows import RecordRows
 
 
 #: One encoder for every record: json.dumps with non-default options builds a new one per call.
@@ -17,11 +18,20 @@ def dumps(record: Record) -> str:
     return _ENCODER.encode(record.to_dict())
 
 
-def write_jsonl(records: Iterable[Record], out: TextIO) -> int:
-    """Write one line per record; returns how many."""
+def dumps_row(row: tuple) -> str:
+    """The same JSON text as ``dumps``, from a record's row of values in schema order."""
+    return _ENCODER.encode(dict(zip(FIELD_NAMES, row)))
+
+
+def write_jsonl(records: Iterable[Record | RecordRows], out: TextIO) -> int:
+    """Write one line per record, blocks of rows as their encoded lines; returns how many records."""
     count = 0
-    for record in records:
-        out.write(dumps(record))
+    for item in records:
+        if isinstance(item, RecordRows):
+            out.write(item.jsonl())
+            count += len(item)
+            continue
+        out.write(dumps(item))
         out.write("\n")
         count += 1
     return count
