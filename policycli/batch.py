@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import multiprocessing
 import os
 import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import readers
 from .record import Record, SourceInfo
 from .rows import RecordRows
+
+if TYPE_CHECKING:  # the process pool is imported only once a run needs workers
+    from concurrent.futures import ProcessPoolExecutor
 
 FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
 STDIN = "-"
@@ -340,7 +341,7 @@ class _Run:
         self.pool = self.pool or self._new_pool()
         try:
             return self.pool.submit(_work, path, self.max_bytes, self.encode)
-        except BrokenProcessPool:
+        except BrokenExecutor:  # the pool's BrokenProcessPool
             self._replace_pool()
         if self.pool is None:
             return _done(self._in_process(path))
@@ -366,6 +367,9 @@ class _Run:
         return _extract(path, self.max_bytes, self.packs, data, self.encode)
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -379,7 +383,7 @@ class _Run:
             return item
         try:
             result = item.future.result()
-        except BrokenProcessPool:
+        except BrokenExecutor:  # the pool's BrokenProcessPool
             self._replace_pool()
             if self.pool is None:  # given up on workers: this file gets its chance here
                 result = self._in_process(item.path)

@@ -111,6 +111,18 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
     return True
 
 
+def _check_packs(pack_paths: tuple[str, ...]):
+    """Load extra packs before any work, or exit 2 saying why. Without them the
+    pattern engine is not imported here: the shipped packs load where files are
+    extracted, and a re-run over unchanged files extracts none."""
+    from .packs import PackError, load_packs
+
+    try:
+        return load_packs(extra=pack_paths)
+    except PackError as exc:
+        raise _usage_error(str(exc)) from None
+
+
 def _open_store(db: Path):
     """Open ``db`` for writing, or exit: 75 when another run holds it, 1 when it is unusable."""
     from .store import Store, StoreError, StoreLocked
@@ -153,15 +165,11 @@ def extract(
     and their records are not written again (use `policycli export` for all of them).
     """
     from . import batch
-    from .packs import PackError, load_packs
 
     fmt = _choose_format(fmt, output)
     keep = _record_filter(kind, unit_kind, subject)
     pack_paths = tuple(str(path) for path in pack)
-    try:  # extra packs are checked before any work; the shipped ones load where they are used
-        packs = load_packs(extra=pack_paths) if pack_paths else None
-    except PackError as exc:
-        raise _usage_error(str(exc)) from None
+    packs = _check_packs(pack_paths) if pack_paths else None
 
     found = batch.expand(inputs)
     if not found.paths:
@@ -333,5 +341,5 @@ def text_(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the command line (``policycli.__main__`` calls this)."""
     app()

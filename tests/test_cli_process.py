@@ -96,3 +96,33 @@ def test_a_locked_store_exits_75_at_once_and_is_left_alone(tmp_path):
     message = result.stderr.decode("utf-8")
     assert message.count("\n") == 1 and "in use by another run" in message and str(db) in message
     assert not db.exists()
+
+
+def loaded_modules(*code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    script = "\n".join([*code, "import sys", "print('\\n'.join(sys.modules))"])
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+HEAVY = {"policycli.api", "policycli.packs", "regex", "cn2an", "rich", "openpyxl", "pydantic", "multiprocessing"}
+
+
+def test_a_rerun_over_unchanged_files_loads_no_engine_and_no_heavy_library(tmp_path):
+    corpus(tmp_path / "docs", 3)
+    db = tmp_path / "s.sqlite"
+    assert policycli("extract", tmp_path / "docs", "--db", db, "--jobs", "2", "-q").returncode == 0
+    args = ["extract", str(tmp_path / "docs"), "--db", str(db), "--jobs", "2", "-o", str(tmp_path / "new.jsonl"), "-q"]
+    loaded = loaded_modules(
+        "import runpy, sys",
+        f"sys.argv = ['policycli', *{args!r}]",
+        "try:\n    runpy.run_module('policycli', run_name='__main__')\nexcept SystemExit as exit:\n    assert exit.code == 0",
+    )
+    assert "policycli.store" in loaded
+    assert loaded & HEAVY == set()
+
+
+def test_a_worker_reimporting_the_main_module_loads_no_command_line():
+    loaded = loaded_modules("import policycli.__main__")
+    assert "policycli.cli" not in loaded and "typer" not in loaded

@@ -3,7 +3,8 @@
 ``write_records`` is the one entry point. Records may come from a generator
 and are consumed once; every format except the terminal table streams them.
 A destination path is written through a temporary file that replaces it only
-on success.
+on success. The table (rich) and XLSX (openpyxl) writers are imported only
+when used: both are slow to import and most runs write neither.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from .atomic import atomic_path
 from .csv_out import write_csv
 from .json_array import write_json
 from .jsonl import write_jsonl
-from .table import write_table
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
 
@@ -81,6 +81,8 @@ def _write_text(records, fmt, out, sources, bom, width, color) -> int:
         return write_json(records, out)
     if fmt == "csv":
         return write_csv(records, out, bom=bom)
+    from .table import write_table
+
     return write_table(records, out, sources=sources, width=width, color=color)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from .text import bom_of
-
 PDF, DOCX, HTML, TEXT, ZIP, OLE = "pdf", "docx", "html", "text", "zip", "ole"
 
 SUFFIX_FORMATS = {
@@ -32,6 +30,8 @@ _HTML_CLOSERS = re.compile(r"</(?:p|div|td|li|span|a|h[1-6])>|<br\s*/?>", re.I)
 
 def head_text(data: bytes) -> str:
     """The first bytes as a string good enough to spot markup in any of our encodings."""
+    from .text import bom_of  # with regex, which a run that reads nothing need not import
+
     head = data[:HEAD]
     bom = bom_of(head)
     if bom:
