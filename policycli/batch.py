@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the process pool is imported only once a run needs workers
 FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
 STDIN = "-"
 MAX_POOL_BREAKS = 3  # worker pools lost before the rest of a run goes on in-process
+WORKER_PRELOAD = "policycli.warmup"  # imported once by the server workers fork from
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -191,9 +192,9 @@ def _extract(path: str, max_bytes: int, packs, data: bytes | None = None, encode
 def _load_packs(pack_paths: Sequence[str]):
     """The packs, or the one-line reason they failed to load (then every file fails with it)."""
     try:
-        from .packs import load_packs
+        from .packs import default_packs, load_packs
 
-        return load_packs(extra=tuple(pack_paths)), None
+        return (load_packs(extra=tuple(pack_paths)) if pack_paths else default_packs()), None
     except Exception as exc:
         return None, _one_line(f"{type(exc).__name__}: {exc}")
 
@@ -203,7 +204,8 @@ _worker_error: str | None = None
 
 
 def _init_worker(pack_paths: tuple[str, ...]) -> None:
-    """Load the packs once per worker; Ctrl-C is the parent's to handle.
+    """Load the packs once per worker (the shipped ones are already loaded in a
+    worker forked from a warmed server); Ctrl-C is the parent's to handle.
 
     A pack that fails to load here is reported on every file the worker is
     given, rather than breaking the pool with no explanation.
@@ -217,6 +219,20 @@ def _work(path: str, max_bytes: int, encode: bool) -> DocResult:
     if _worker_error is not None:
         return DocResult(path, "failed", error=f"{path}: {_worker_error}")
     return _extract(path, max_bytes, _worker_packs, encode=encode)
+
+
+def _worker_context():
+    """How worker processes start: forked from a server that has imported and warmed
+    the engine once (``policycli.warmup``), where the platform has one; otherwise
+    spawned, each loading the engine for itself. Neither inherits the caller's
+    threads or open store the way a plain fork would."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([WORKER_PRELOAD])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
@@ -367,12 +383,11 @@ class _Run:
         return _extract(path, self.max_bytes, self.packs, data, self.encode)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_worker_context(),
             initializer=_init_worker,
             initargs=(self.pack_paths,),
         )

@@ -195,3 +195,12 @@ def test_json_lines_come_encoded_only_when_asked(tmp_path, jobs):
     assert all(r.found.lines is None for r in plain)
     assert [r.found.rows for r in encoded] == [r.found.rows for r in plain]
 
+
+def test_workers_use_the_extra_packs_they_are_given(tmp_path):
+    """Workers start from a server that loaded the shipped packs; a user's pack must still apply."""
+    pack = touch(tmp_path / "oil.toml", '[[units]]\nwritten = ["桶"]\nkind = "volume"\nbase = "桶"\n')
+    paths = [touch(tmp_path / f"{n}.txt", f"原油产量力争达到{n + 3}00万桶。\n") for n in range(2)]
+    shipped = list(batch.run(paths, jobs=2))
+    extended = list(batch.run(paths, jobs=2, pack_paths=[pack]))
+    assert {r.unit for result in shipped for r in result.records} == {None}
+    assert {r.unit for result in extended for r in result.records} == {"桶"}
