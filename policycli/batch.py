@@ -10,6 +10,7 @@ import glob
 import hashlib
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -203,16 +204,29 @@ _worker_packs = None
 _worker_error: str | None = None
 
 
-def _init_worker(pack_paths: tuple[str, ...]) -> None:
+def _init_worker(pack_paths: tuple[str, ...], lifeline) -> None:
     """Load the packs once per worker (the shipped ones are already loaded in a
     worker forked from a warmed server); Ctrl-C is the parent's to handle.
 
     A pack that fails to load here is reported on every file the worker is
-    given, rather than breaking the pool with no explanation.
+    given, rather than breaking the pool with no explanation. ``lifeline`` is
+    the read end of a pipe that only the running process writes to.
     """
     global _worker_packs, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_run, args=(lifeline,), daemon=True).start()
     _worker_packs, _worker_error = _load_packs(pack_paths)
+
+
+def _exit_with_run(lifeline) -> None:
+    """End this worker once the run's process is gone (killed, say): the pipe then
+    reads as closed. The pool's queues alone would keep it waiting for work forever,
+    and with it the server it forked from."""
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _work(path: str, max_bytes: int, encode: bool) -> DocResult:
@@ -312,6 +326,7 @@ class _Run:
         self.known = store.known() if store is not None else {}
         self.pool: ProcessPoolExecutor | None = None
         self.pool_breaks = 0
+        self.lifeline = None  # (read end for the workers, write end kept here)
         self.window: deque[DocResult | _Pending] = deque()
 
     def __iter__(self) -> Iterator[DocResult]:
@@ -329,6 +344,8 @@ class _Run:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=True, cancel_futures=True)
+            for end in self.lifeline or ():
+                end.close()
 
     def _mark_missing(self) -> None:
         present = set(self.inputs.paths)
@@ -385,11 +402,13 @@ class _Run:
     def _new_pool(self) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
+        context = _worker_context()
+        self.lifeline = self.lifeline or context.Pipe(duplex=False)
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=_worker_context(),
+            mp_context=context,
             initializer=_init_worker,
-            initargs=(self.pack_paths,),
+            initargs=(self.pack_paths, self.lifeline[0]),
         )
 
     def _resolve(self, item: DocResult | _Pending) -> DocResult:

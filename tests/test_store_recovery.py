@@ -1,4 +1,4 @@
-"""SIGKILL in the middle of a stored run: the store stays consistent and the next run completes it."""
+"""SIGKILL in the middle of a stored run: the store stays consistent, the next run completes it, no worker lingers."""
 from __future__ import annotations
 
 import os
@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 TEXT = "第{n}项：全年力争引进亿元以上项目{n}个，新增高新技术企业{m}家，完成固定资产投资{n}.5亿元，增长6%左右。\n"
 FILES = 200
@@ -71,3 +73,53 @@ def test_sigkill_mid_run_then_rerun_equals_one_clean_run(tmp_path):
     clean.communicate(timeout=120)
     assert clean.returncode == 0
     assert dump(killed_db) == dump(clean_db)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process tree from /proc")
+def test_workers_do_not_outlive_a_killed_run(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(FILES):
+        (folder / f"{n:04d}.txt").write_text(TEXT.format(n=n + 1, m=n + 3) * 20, encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "policycli", "extract", str(folder), "--db", str(db),
+                             "--jobs", "2", "-o", str(tmp_path / "new.jsonl")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while committed(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    helpers = descendants(proc.pid)  # the workers, and whatever started them
+    assert proc.poll() is None and len(helpers) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(map(running, helpers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, helpers))
