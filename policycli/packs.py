@@ -332,13 +332,16 @@ class Packs:
         everything = {w for words in lists.values() for w in words} | set(self.not_verbs)
         not_verbs = set(self.not_verbs)
         table: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        unique = {cue: set(words) for cue, words in lists.items()}
         for word in everything:
             held = []
-            for cue, words in lists.items():
-                for inner in set(words):
+            for cue, words in unique.items():
+                for inner in words:
+                    at = word.find(inner)
+                    if at < 0:
+                        continue
                     if cue == "verb" and (word in not_verbs or any(n in word for n in not_verbs if inner in n)):
                         continue
-                    at = word.find(inner)
                     while at >= 0:
                         held.append((cue, at, len(inner)))
                         at = word.find(inner, at + 1)
