@@ -6,8 +6,10 @@ generated corpus of policy-style sentences), then measures on one core:
 - characters per second of ``policycli.extract_text`` end to end;
 - characters per second of a bare regex scan for numeral characters over the
   same texts (the floor any extractor pays to look at every character);
-- their ratio, and peak memory after each quarter of the files, to show that
-  memory stays flat as the number of files grows.
+- their ratio, from passes of the two taken in turn so that a drift in the
+  machine's speed does not tilt it (the median over the pairs is printed);
+- peak memory after each quarter of the files, to show that memory stays flat
+  as the number of files grows.
 
 Usage: python bench/throughput.py [--repeat N] [--folder DIR]
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -68,20 +71,31 @@ def load(folder: Path | None) -> tuple[list[str], str]:
     return generated_corpus(), "generated corpus"
 
 
-def timed(fn, texts: list[str], repeat: int) -> float:
-    """Best CPU seconds over ``repeat`` passes of ``fn`` over all texts."""
-    best = float("inf")
+def one_pass(fn, texts: list[str]) -> float:
+    """CPU seconds of one pass of ``fn`` over all texts."""
+    start = time.process_time()
+    for text in texts:
+        fn(text)
+    return time.process_time() - start
+
+
+def paired(texts: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """``repeat`` pairs of (API pass, best of five bare-scan passes), taken in turn
+    so that each ratio compares the two under the same machine speed."""
+    api, bare = [], []
     for _ in range(repeat):
-        start = time.process_time()
-        for text in texts:
-            fn(text)
-        best = min(best, time.process_time() - start)
-    return best
+        api.append(one_pass(extract_text, texts))
+        bare.append(min(one_pass(bare_scan, texts) for _ in range(5)))
+    return api, bare
+
+
+def bare_scan(text: str) -> int:
+    return sum(1 for _ in NUMERALS.finditer(text))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="paired passes (default 5)")
     parser.add_argument("--folder", type=Path, default=ROOT.parent / "shared" / "bench")
     args = parser.parse_args()
 
@@ -90,8 +104,9 @@ def main() -> None:
     default_packs()
     records = sum(len(extract_text(t)) for t in texts)
 
-    api = timed(extract_text, texts, args.repeat)
-    bare = timed(lambda t: sum(1 for _ in NUMERALS.finditer(t)), texts, args.repeat * 5)
+    api_times, bare_times = paired(texts, args.repeat)
+    api, bare = min(api_times), min(bare_times)
+    ratios = sorted(a / b for a, b in zip(api_times, bare_times))
 
     tracemalloc.start()
     quarter = max(1, len(texts) // 4)
@@ -105,9 +120,10 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"corpus        {origin}: {len(texts)} files, {chars:,} characters, {records:,} records")
-    print(f"extract_text  {chars / api:>12,.0f} chars/s  ({api:.2f} s CPU, best of {args.repeat})")
+    print(f"extract_text  {chars / api:>12,.0f} chars/s  ({api:.2f} s CPU, best of {args.repeat} passes)")
     print(f"bare scan     {chars / bare:>12,.0f} chars/s  ({bare:.3f} s CPU)")
-    print(f"ratio         {api / bare:>12.1f} x slower than the bare scan")
+    print(f"ratio         {statistics.median(ratios):>12.1f} x slower than the bare scan "
+          f"(median of {len(ratios)} paired passes, {ratios[0]:.1f}–{ratios[-1]:.1f})")
     print("peak traced   " + "  ".join(f"{p:.1f} MB" for p in peaks) + "  (per quarter of the files)")
     print(f"peak RSS      {rss:>12.1f} MB")
 
