@@ -80,12 +80,15 @@ def one_pass(fn, texts: list[str]) -> float:
 
 
 def paired(texts: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """``repeat`` pairs of (API pass, best of five bare-scan passes), taken in turn
-    so that each ratio compares the two under the same machine speed."""
+    """``repeat`` pairs of (one API pass, one bare-scan pass), taken in turn so that
+    each ratio compares the two under the same machine speed. A bare-scan pass is
+    timed over as many repetitions as last about as long as an API pass, so that
+    both see the machine's speed over a like stretch of time."""
+    times = round(one_pass(extract_text, texts) / max(one_pass(bare_scan, texts), 1e-6)) or 1
     api, bare = [], []
     for _ in range(repeat):
         api.append(one_pass(extract_text, texts))
-        bare.append(min(one_pass(bare_scan, texts) for _ in range(5)))
+        bare.append(sum(one_pass(bare_scan, texts) for _ in range(times)) / times)
     return api, bare
 
 

@@ -266,7 +266,9 @@ class CommitmentReader:
             between = self.words.list_split.split(between)[-1]
         if following and self.words.list_split.search(between):
             between = ""
-        between = self._trim_end(self._clean(between, subject))
+        cleaned = self._clean(between, subject)
+        between = self._trim_end(cleaned)
+        settled = between == cleaned  # nothing at its end to trim
         if not between and not following and verb_span:
             k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
             while k >= 0 and spans[k][1] > verb_span[0]:
@@ -277,7 +279,8 @@ class CommitmentReader:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
             between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
-        phrase = self._trim_end(between + following)
+            settled = False
+        phrase = between if settled and not following else self._trim_end(between + following)
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
             return indicator
@@ -396,8 +399,12 @@ class _Cues:
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
         """The text of the last ``cue`` match lying wholly within [start, end)."""
-        found = self.last_entry(cue, end, start)
-        return found[2] if found else None
+        ends = self._ends.get(cue)
+        if ends:
+            k = bisect_right(ends, end) - 1
+            if k >= 0 and (found := self._found[cue][k])[0] >= start:
+                return found[2]
+        return None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""
