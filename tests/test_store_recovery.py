@@ -40,17 +40,27 @@ def dump(db: Path) -> tuple[list, list]:
         return docs.fetchall(), [row[:1] + row[3:] for row in recs.fetchall()]  # without row ids
 
 
-def test_sigkill_mid_run_then_rerun_equals_one_clean_run(tmp_path):
+def documents(tmp_path: Path, repeat: int) -> Path:
+    """A folder of FILES policy texts, each TEXT ``repeat`` times over."""
     folder = tmp_path / "docs"
     folder.mkdir()
     for n in range(FILES):
-        (folder / f"{n:04d}.txt").write_text(TEXT.format(n=n + 1, m=n + 3) * 2, encoding="utf-8")
+        (folder / f"{n:04d}.txt").write_text(TEXT.format(n=n + 1, m=n + 3) * repeat, encoding="utf-8")
+    return folder
 
+
+def wait_for_a_commit(db: Path, proc: subprocess.Popen) -> None:
+    """Return once ``proc`` has committed a document to ``db`` (or ended, or a minute passed)."""
+    deadline = time.monotonic() + 60
+    while committed(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
+def test_sigkill_mid_run_then_rerun_equals_one_clean_run(tmp_path):
+    folder = documents(tmp_path, 2)
     killed_db = tmp_path / "killed.sqlite"
     proc = extract(killed_db, folder)
-    deadline = time.monotonic() + 60
-    while committed(killed_db) < 1 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
+    wait_for_a_commit(killed_db, proc)
     assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()[-500:]!r}"
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(timeout=30) == -signal.SIGKILL
@@ -104,17 +114,12 @@ def running(pid: int) -> bool:
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process tree from /proc")
 def test_workers_do_not_outlive_a_killed_run(tmp_path):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for n in range(FILES):
-        (folder / f"{n:04d}.txt").write_text(TEXT.format(n=n + 1, m=n + 3) * 20, encoding="utf-8")
+    folder = documents(tmp_path, 20)
     db = tmp_path / "s.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "policycli", "extract", str(folder), "--db", str(db),
                              "--jobs", "2", "-o", str(tmp_path / "new.jsonl")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while committed(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
+    wait_for_a_commit(db, proc)
     helpers = descendants(proc.pid)  # the workers, and whatever started them
     assert proc.poll() is None and len(helpers) >= 2
     os.kill(proc.pid, signal.SIGKILL)
