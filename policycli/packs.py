@@ -239,6 +239,7 @@ class Packs:
     metric_heads: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
+    baseline_patterns: list[str] = field(default_factory=list)
     future_cues: list[str] = field(default_factory=list)
     plan_verbs: list[str] = field(default_factory=list)
     fact_sections: list[str] = field(default_factory=list)
@@ -722,7 +723,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            list_separators="metric_list_separators")),
-    "kinds": _named("kinds", _lists(fact="fact_cues", future="future_cues", plan_verbs="plan_verbs")),
+    "kinds": _named("kinds", _lists(frozenset({"baselines"}), fact="fact_cues", future="future_cues",
+                                    plan_verbs="plan_verbs", baselines="baseline_patterns")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections")),
     "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
