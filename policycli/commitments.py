@@ -167,6 +167,7 @@ class CommitmentReader:
             return m.group("place")
         short_suffix = name[-1:] in self.words.short_suffixes
         if not (self.packs.name_stop_re.search(name) or self.packs.verb_re.match(name)
+                or self.packs.follower_start_re.match(name)
                 or (short_suffix and (self.packs.verb_re.search(name)
                                       or name.endswith(self.words.not_place_endings)))):
             return name

@@ -406,6 +406,12 @@ class Packs:
         return re.compile(alternation(self.not_subjects + self.not_in_names))
 
     @cached_property
+    def follower_start_re(self) -> regex.Pattern:
+        """A word of two or more characters that follows a subject (全力, 持续, 加快):
+        a candidate name that opens with one is a predicate (全力支持雄安新区)."""
+        return re.compile(alternation(w for w in self.subject_followers if len(w) > 1))
+
+    @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
         return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
 
