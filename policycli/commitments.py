@@ -341,17 +341,19 @@ class CommitmentReader:
         counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
         if self.words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
-        if modality:
+        if modality and self._section_mood() != "fact":
+            # Under a review heading a commitment word reports an estimate or
+            # an old aim (预计增长16.4%, 完成年度目标): the figure is a fact.
             return "target"
         if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
         if self._opening is not None:
-            text = self._opening.text
-            self.paragraph_mood = "fact" if self.packs.fact_re.search(text, 0, _first_break(text)) else None
+            opening = self._opening.text
+            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening, 0, _first_break(opening)) else None
             self._opening = None
         mood = self.paragraph_mood or self._section_mood()
-        if mood == "fact":
-            return "fact"
+        if mood == "fact" or self.packs.fact_re.match(text):
+            return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
         if cues.last("future", ls):
             return "plan" if counted_programme else "target"
         if counted_programme:

@@ -228,6 +228,7 @@ class Packs:
     modality: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     not_verbs: list[str] = field(default_factory=list)
+    not_modality: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
     metric_trim_leading: list[str] = field(default_factory=list)
@@ -326,12 +327,13 @@ class Packs:
     def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int, str], ...]]]:
         """One scan for every word-list cue: a pattern over all cue words, and for each
         word the cues it stands for, with the offset, end and text of each cue word it
-        holds (城镇新增就业 is an indicator and holds the verb 新增; 增加值 holds no verb),
-        in order of their ends."""
+        holds (城镇新增就业 is an indicator and holds the verb 新增; 增加值 holds no verb;
+        行动计划 holds no modality), in order of their ends."""
         lists = {"modality": self.modality, "fact": self.fact_cues, "future": self.future_cues,
                  "verb": self.verbs, "indicator": self.indicators}
-        everything = {w for words in lists.values() for w in words} | set(self.not_verbs)
-        not_verbs = set(self.not_verbs)
+        blockers = {"verb": set(self.not_verbs), "modality": set(self.not_modality),
+                    "future": set(self.not_modality)}
+        everything = {w for words in lists.values() for w in words} | set().union(*blockers.values())
         table: dict[str, tuple[tuple[str, int, int], ...]] = {}
         unique = {cue: set(words) for cue, words in lists.items()}
         for word in everything:
@@ -341,7 +343,8 @@ class Packs:
                     at = word.find(inner)
                     if at < 0:
                         continue
-                    if cue == "verb" and (word in not_verbs or any(n in word for n in not_verbs if inner in n)):
+                    blocked = blockers.get(cue, ())
+                    if word in blocked or any(n in word for n in blocked if inner in n):
                         continue
                     while at >= 0:
                         held.append((cue, at, len(inner)))
@@ -720,7 +723,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "suffix": _load_suffix,
     "circumfix": _load_circumfix,
     "range": _named("range", _lists(separators="range_separators")),
-    "modality": _named("modality", _lists(words="modality")),
+    "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs",
                                          frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _lists(trim_leading="metric_trim_leading",

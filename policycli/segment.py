@@ -122,7 +122,10 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
         return True
     if _STOP_MARK.search(prev):
         return True
-    if len(prev) >= 25 and _PAUSE_MARK.search(prev):
+    # A pause inside a long line shows it is running text; the 、 of a numbered
+    # heading's marker (二、) does not count.
+    marker = _LIST_MARKER.match(prev)
+    if len(prev) >= 25 and _PAUSE_MARK.search(prev, marker.end() if marker else 0):
         return True
     return width is not None and len(prev) >= 0.75 * width
 
