@@ -46,6 +46,7 @@ class _Words:
     respectively: regex.Pattern
     list_split: regex.Pattern
     heads: regex.Pattern
+    modifiers: regex.Pattern
     plan_verbs: frozenset[str]
     baseline: regex.Pattern
     section_words: regex.Pattern
@@ -68,6 +69,7 @@ def _words(packs: Packs) -> _Words:
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
+        re.compile(f"(?:{alternation(packs.metric_modifiers)})"),
         frozenset(packs.plan_verbs),
         packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
@@ -294,6 +296,14 @@ class CommitmentReader:
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
         stop = self.words.stop_after.search(clause_after)
+        if stop and stop.group() == "的" and self.words.modifiers.match(clause_after):
+            # 100项具有较大知名度的体育精品赛事: past a modifier, the head noun it
+            # qualifies names what is counted, when one of the head words ends it.
+            rest = clause_after[stop.end():]
+            end = self.words.stop_after.search(rest)
+            head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
+            if head and head.end() <= 16:
+                return rest[:head.end()]
         following = clause_after[:stop.start() if stop else len(clause_after)][:16]
         heads = [m.end() for m in self.words.heads.finditer(following)]
         for verb in self.packs.verb_re.finditer(following, 1):

@@ -238,6 +238,7 @@ class Packs:
     threshold_markers: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
     metric_heads: list[str] = field(default_factory=list)
+    metric_modifiers: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
     baseline_patterns: list[str] = field(default_factory=list)
@@ -731,6 +732,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            stop_after="metric_stop_after",
                                            respectively="metric_respectively",
                                            heads="metric_heads",
+                                           modifiers="metric_modifiers",
                                            list_separators="metric_list_separators")),
     "kinds": _named("kinds", _lists(frozenset({"baselines"}), fact="fact_cues", future="future_cues",
                                     plan_verbs="plan_verbs", baselines="baseline_patterns")),
