@@ -382,7 +382,7 @@ class Packs:
         return re.compile(
             rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"(?=(?:{followers}))"
-            rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、\s]|(?:{followers}))"
+            rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、：:\s]|(?:{followers}))"
         )
 
     @cached_property
@@ -402,7 +402,7 @@ class Packs:
         names = alternation(self.places)
         suffixes = alternation(self.place_suffixes)
         followers = alternation(self.subject_followers + self.verbs)
-        return re.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、\s]|(?:{followers}))")
+        return re.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、：:\s]|(?:{followers}))")
 
     @cached_property
     def name_stop_re(self) -> regex.Pattern:
