@@ -28,9 +28,12 @@ _TRIM_TAIL = 24
 _OPENING_CLAUSE = 24
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
 _AFTER = 40
+#: A heading this short is a section label (主要目标, 重点任务) that can set a mood.
+_LABEL_MAX = 10
 #: How far before a quantity a baseline phrase (由2020年的) is looked for.
 _BASELINE = 16
 _BOOK_TITLE = re.compile(r"《[^》]*》")
+_CLOSERS = "》”）)」』"
 _ISSUER_WINDOW = 4000
 
 
@@ -50,6 +53,7 @@ class _Words:
     plan_verbs: frozenset[str]
     baseline: regex.Pattern
     section_words: regex.Pattern
+    title_end: regex.Pattern
     short_suffixes: frozenset[str]
     not_place_endings: tuple[str, ...]
 
@@ -73,6 +77,7 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.plan_verbs),
         packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
+        re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(s for s in packs.subject_suffixes if len(s) == 1),
         tuple(packs.not_place_endings),
     )
@@ -105,7 +110,8 @@ class CommitmentReader:
         self._pending_sentences: list[str] = []
         self._sentence_subject: str | None = None
         self._mood: str | None = None
-        self._headings: list[Paragraph] = []  # headings whose mood is unread
+        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
+        self._titled = False
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
 
@@ -117,7 +123,8 @@ class CommitmentReader:
         self._opening = None
         if paragraph.role == "heading":
             self._pending.append(paragraph)
-            self._headings.append(paragraph)
+            self._headings.append((paragraph, not self._titled))
+            self._titled = True
         elif paragraph.role == "body":
             self._pending.append(paragraph)
             self._opening = paragraph
@@ -125,20 +132,32 @@ class CommitmentReader:
     def _section_mood(self) -> str | None:
         """The mood the headings so far set: the latest heading that names one, or
         the latest top-level heading (which resets it). Read only when a record
-        needs it, newest heading first."""
-        for heading in reversed(self._headings):
-            mood = self._heading_mood(heading.text)
+        needs it, newest heading first.
+
+        Only the title, a numbered heading, a short label (主要目标) or a
+        document's title (国家职业教育改革实施方案) names a mood: a headline
+        further down (a news item's …继续展开军事行动) starts a new story and
+        only resets it.
+        """
+        for heading, title in reversed(self._headings):
+            mood = self._heading_mood(heading.text, title or heading.numbered)
             if mood or heading.top_level:
                 self._mood = mood
                 break
         self._headings.clear()
         return self._mood
 
-    def _heading_mood(self, text: str) -> str | None:
+    def _heading_mood(self, text: str, named: bool) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
-        names both (成就和…目标任务), the one named last governs what follows."""
+        names both (成就和…目标任务), the one named last governs what follows.
+        Unless ``named`` (the first heading, or a numbered one), only a short
+        label or a heading that ends like a document's title has a mood."""
         last = _last_match(self.words.section_words, text)
-        return last.lastgroup if last else None
+        if last is None:
+            return None
+        if named or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
+            return last.lastgroup
+        return None
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""

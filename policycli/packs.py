@@ -246,6 +246,7 @@ class Packs:
     plan_verbs: list[str] = field(default_factory=list)
     fact_sections: list[str] = field(default_factory=list)
     target_sections: list[str] = field(default_factory=list)
+    title_endings: list[str] = field(default_factory=list)
     period_patterns: list[str] = field(default_factory=list)
     stop_patterns: list[str] = field(default_factory=list)
     bare_numerals: list[str] = field(default_factory=list)
@@ -736,7 +737,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            list_separators="metric_list_separators")),
     "kinds": _named("kinds", _lists(frozenset({"baselines"}), fact="fact_cues", future="future_cues",
                                     plan_verbs="plan_verbs", baselines="baseline_patterns")),
-    "sections": _named("sections", _lists(fact="fact_sections", target="target_sections")),
+    "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
+                                          titles="title_endings")),
     "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers")),

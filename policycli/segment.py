@@ -158,6 +158,11 @@ class Paragraph(Rejoined):
         False for a numbered sub-heading such as （一）… that stays inside its part."""
         return _SUB_MARKER.match(self.text) is None
 
+    @property
+    def numbered(self) -> bool:
+        """True for a paragraph that opens with a list marker (一、, （二）, 3., 第四章)."""
+        return _LIST_MARKER.match(self.text) is not None
+
     def first_sentence(self) -> str:
         """The paragraph's opening sentence, for finding who speaks in it."""
         m = _SENTENCE_END.search(self.text)
