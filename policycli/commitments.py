@@ -437,12 +437,8 @@ class _Cues:
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
         """The text of the last ``cue`` match lying wholly within [start, end)."""
-        ends = self._ends.get(cue)
-        if ends:
-            k = bisect_right(ends, end) - 1
-            if k >= 0 and (found := self._found[cue][k])[0] >= start:
-                return found[2]
-        return None
+        found = self.last_entry(cue, end, start)
+        return found[2] if found else None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""

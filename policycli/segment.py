@@ -24,7 +24,6 @@ _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
-_HARD_END = _TERMINAL + "：:"
 # The lookahead lets a search skip to the end marks at C speed.
 _SENTENCE_END = re.compile(r"(?=[。！？!?…])(?:[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*)")
 _LIST_MARKER = re.compile(
@@ -206,8 +205,7 @@ def _line_groups(text: str) -> Iterator[tuple[list[tuple[int, int]], list[str]]]
     prev = ""
     for span in spans:
         line = text[span[0]:span[1]]
-        # A line ending a sentence never continues: the common case, tested inline.
-        if group and (prev[-1] in _HARD_END or not _joins(prev, line, width)):
+        if group and not _joins(prev, line, width):
             yield group, lines
             group, lines = [], []
         group.append(span)
@@ -229,7 +227,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 joins_l.append(pos)
                 pos += len(line)
             para, joins, origins = "".join(lines), tuple(joins_l), tuple(s for s, _ in spans)
-        role = "body" if len(para) > _BODY_MIN else _role(para)
+        role = _role(para)
         yield Paragraph(para, spans[0][0], spans[-1][1], joins, origins, number, role, section)
         if role == "heading":
             section = para
