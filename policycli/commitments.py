@@ -103,7 +103,6 @@ class CommitmentReader:
         self.packs = packs
         self.words = _words(packs)
         self._options = packs.scan_options
-        self._trimmed: dict[str, str] = {}
         self.doc_subject = document_subject(text, packs)
         self.paragraph_subject: str | None = None
         self._pending: list[Paragraph] = []
@@ -348,14 +347,10 @@ class CommitmentReader:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
         if not phrase:
             return phrase
-        trimmed = self._trimmed.get(phrase)
-        if trimmed is None:
-            # Only the tail can hold what is trimmed; an end-anchored pattern would
-            # otherwise be tried from every position of a long phrase.
-            cut = max(0, len(phrase) - _TRIM_TAIL)
-            trimmed = phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
-            self._trimmed[phrase] = trimmed
-        return trimmed
+        # Only the tail can hold what is trimmed; an end-anchored pattern would
+        # otherwise be tried from every position of a long phrase.
+        cut = max(0, len(phrase) - _TRIM_TAIL)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
 
     def _clean(self, phrase: str, subject: str | None) -> str:
         """``phrase`` without the subject's name, periods, modality and particles at its start."""
