@@ -518,7 +518,7 @@ def union(patterns: Sequence[str]) -> str:
     When every pattern starts with a literal character, ``re`` skips ahead by
     itself, faster than through a lookahead, and none is added."""
     body = "|".join(f"(?:{p})" for p in patterns) or "(?!)"
-    if patterns and all(_starts_with_literal(p) for p in patterns):
+    if patterns and all(_literal_start(p) for p in patterns):
         return body
     starts: set[str] = set()
     for pattern in patterns:
@@ -527,17 +527,6 @@ def union(patterns: Sequence[str]) -> str:
             return body
         starts |= first
     return f"(?=[{''.join(re.escape(c) for c in sorted(starts))}])(?:{body})" if starts else body
-
-
-def _starts_with_literal(pattern: str) -> bool:
-    """True when the standard parser reads ``pattern`` as opening with one literal character."""
-    try:
-        from re import _constants as c, _parser as parser
-
-        items = list(parser.parse(pattern))
-    except Exception:  # syntax only the regex module reads
-        return False
-    return bool(items) and items[0][0] is c.LITERAL
 
 
 def _first_chars(pattern: str) -> set[str] | None:
