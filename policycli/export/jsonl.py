@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..record import FIELD_NAMES, Record
-from ..rows import RecordRows
+from ..rows import RecordRows, row_of
 
 
 #: One encoder for every record: json.dumps with non-default options builds a new one per call.
@@ -15,7 +15,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 def dumps(record: Record) -> str:
     """One record as a compact JSON object, non-ASCII text kept readable."""
-    return _ENCODER.encode(record.to_dict())
+    return dumps_row(row_of(record))
 
 
 def dumps_row(row: tuple) -> str:
