@@ -29,13 +29,118 @@ def is_scale_only(numeral: str) -> bool:
     return bool(numeral) and all(c in _CJK_SCALE_CHARS for c in numeral)
 
 
+#: The numeral grammar read without cn2an: digits, units within a group of
+#: four, and the group words. Anything else is left to cn2an.
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_RUN_DIGITS = {**_DIGITS, "〇": 0}  # 〇 belongs to digit runs: 二〇二五
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_GROUPS = (("亿", 10**8), ("万", 10**4))
+
+
+def _group(numeral: str) -> int | None:
+    """A numeral below ten thousand written in full (三千零五十, 十二, 两百), or None."""
+    value, unit, digit, zero = 0, 10**4, None, False
+    for char in numeral:
+        if char in _UNITS:
+            step = _UNITS[char]
+            if step >= unit or (zero and step * 10 == unit):
+                return None
+            if digit is None:
+                if char != "十" or value or zero:
+                    return None
+                digit = 1
+            value, unit, digit, zero = value + digit * step, step, None, False
+        elif char == "零":
+            if digit is not None or zero or not value:
+                return None
+            zero = True
+        elif char in _DIGITS and digit is None:
+            digit = _DIGITS[char]
+        else:
+            return None
+    if digit is None:
+        return None if zero else value
+    if digit == 2 and numeral[-1] == "两" and len(numeral) > 1:
+        return None
+    if value and not zero and unit != 10:
+        return None  # 一百五 is spoken shorthand for 150: cn2an's call
+    if zero and unit == 10:
+        return None
+    return value + digit
+
+
+def _whole(numeral: str) -> int | None:
+    """A whole number in full with 万 and 亿 groups (一亿零五百万, 三千亿), or None."""
+    for word, size in _GROUPS:
+        head, found, tail = numeral.rpartition(word)
+        if not found:
+            continue
+        high = _whole(head) if head else None
+        if not high or high >= size:  # 万亿 is a unit, 万万 and 亿亿 are not
+            return None
+        if not tail:
+            return high * size
+        zero = tail.startswith("零")
+        low = _whole(tail[1:] if zero else tail)
+        if not low or (low * 10 < size) != zero or low >= size:
+            return None
+        return high * size + low
+    return _group(numeral)
+
+
+def _digit_run(numeral: str) -> int | None:
+    """Digits with no unit, read one by one (二〇二五, 七三一), or None."""
+    if not numeral or any(char not in _RUN_DIGITS for char in numeral):
+        return None
+    return int("".join(str(_RUN_DIGITS[char]) for char in numeral))
+
+
+def read_cjk(numeral: str) -> float | None:
+    """A Chinese numeral written in full or as a run of digits, or None when it
+    is neither (spoken shorthand like 一万二, formal digits like 贰)."""
+    whole, point, fraction = numeral.partition("点")
+    run = _digit_run(whole)
+    if run is not None and not point:
+        return float(run)
+    value = run if run is not None else _whole(whole) if whole else None
+    if value is None or (point and not fraction):
+        return None
+    if not point:
+        return float(value)
+    if any(char not in _DIGITS or char == "两" for char in fraction):
+        return None
+    return float(f"{value}.{''.join(str(_DIGITS[char]) for char in fraction)}")
+
+
+#: Numerals that name no single value, so are not read: two digits before a
+#: unit (五六百, five or six hundred) and scale words out of order (千千万万,
+#: 亿万: countless), which arrive here with a leading 一.
+_FIGURE_OF_SPEECH = re.compile(
+    "[一二两三四五六七八九]{2}(?:十|百|千|万|亿|十万|百万|千万|万亿)$|一[百千万亿]+$"
+)
+
+
 @lru_cache(maxsize=4096)
 def parse_cjk(numeral: str) -> float | None:
-    """A Chinese numeral (一百二十万, 两千万, 三点五, 千亿) as a float, or None."""
-    import cn2an  # imported on first use: it is slow to import and most texts need it rarely
+    """A Chinese numeral (一百二十万, 两千万, 三点五, 千亿) as a float, or None.
 
+    Numerals written in full are read here; the rest (七三一, 一万二, formal
+    and traditional digits) go to cn2an, which is slow to import, so most
+    runs never load it.
+    """
     if is_scale_only(numeral):
         numeral = "一" + numeral
+    value = read_cjk(numeral)
+    if value is not None:
+        return value
+    if _FIGURE_OF_SPEECH.match(numeral):
+        return None
+    return _cn2an(numeral)
+
+
+def _cn2an(numeral: str) -> float | None:
+    import cn2an
+
     try:
         value = cn2an.cn2an(numeral, "normal")
     except (ValueError, KeyError, IndexError, TypeError):

@@ -1,9 +1,8 @@
 """Imported once by the server that worker processes fork from (see ``batch``).
 
-It loads what every worker would otherwise load for itself: the engine, the
-shipped packs with the patterns they build on first use, and the numeral
-converter (about half a second of CPU per process). Workers forked from the
-server start with all of it in place.
+It loads what every worker would otherwise load for itself: the engine and
+the shipped packs with the patterns they build on first use. Workers forked
+from the server start with all of it in place.
 """
 from __future__ import annotations
 
