@@ -9,16 +9,20 @@ moment), so on Linux this script adopts and waits for them: their CPU time and
 memory count too. The corpus is ``../shared/bench`` beside the repository when
 present, else a generated one of 240 files.
 
-It first times two CPU-bound processes against one: on a shared machine the
-second core is not always there, and a speed-up can only be judged against
-what the machine gave at the time.
+Each round first times two CPU-bound processes against one: on a shared
+machine the second core is not always there, and a speed-up can only be
+judged against what the machine gave at the time. Rounds repeat the whole
+set, and the summary gives medians, because a single pair of runs on a busy
+machine can be off by a third either way.
 
-    python bench/batch.py [CORPUS]
+    python bench/batch.py [CORPUS] [--rounds N]
 """
 from __future__ import annotations
 
+import argparse
 import ctypes
 import os
+import statistics
 import re
 import resource
 import subprocess
@@ -70,16 +74,25 @@ def cpu_seconds() -> float:
 
 
 def parallel_ceiling() -> float:
-    """How much faster two CPU-bound processes finish than one after the other (2.0 at best)."""
+    """How much faster two CPU-bound processes finish than one after the other (2.0 at best).
+
+    One process is timed alone just before and just after the pair, and the
+    two times averaged, so that a drift in the machine's speed cancels out.
+    """
     command = [sys.executable, "-c", SPIN]
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    one = time.perf_counter() - started
+
+    def alone() -> float:
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        return time.perf_counter() - started
+
+    before = alone()
     started = time.perf_counter()
     pair = [subprocess.Popen(command) for _ in range(2)]
     for process in pair:
         process.wait()
-    return 2 * one / (time.perf_counter() - started)
+    together = time.perf_counter() - started
+    return (before + alone()) / together
 
 
 def extract(corpus: Path, db: Path, jobs: int) -> tuple[float, float, tuple[int, ...], int]:
@@ -100,30 +113,55 @@ def extract(corpus: Path, db: Path, jobs: int) -> tuple[float, float, tuple[int,
     return wall, cpu, counts, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
+RUNS = (("--jobs 1", "one", 1), ("--jobs 2", "two", 2), ("re-run --jobs 2", "two", 2))
+
+
+def one_round(corpus: Path, tmp: Path, number: int) -> dict[str, float]:
+    """Time the machine's two-process ratio, then each run of RUNS into fresh stores."""
+    figures = {"machine": parallel_ceiling()}
+    print(f"round {number}: two CPU-bound processes at once ran {figures['machine']:.2f}x "
+          "as fast as one after the other (2.0 on two idle cores)")
+    print(f"  {'run':<18}{'wall s':>8}{'cpu s':>8}{'files/s':>9}{'files':>7}{'done':>6}{'skip':>6}{'fail':>6}"
+          f"{'records':>9}{'peak MiB':>10}")
+    for name, db, jobs in RUNS:
+        store = tmp / f"{db}-{number}.sqlite"
+        wall, cpu, (files, processed, skipped, failed, records), peak = extract(corpus, store, jobs)
+        figures[name] = wall
+        figures["peak"] = max(figures.get("peak", 0), peak / 1024)
+        print(f"  {name:<18}{wall:>8.2f}{cpu:>8.2f}{files / wall:>9.1f}{files:>7}{processed:>6}{skipped:>6}"
+              f"{failed:>6}{records:>9}{peak / 1024:>10.1f}")
+    figures["speed-up"] = figures["--jobs 1"] / figures["--jobs 2"]
+    figures["re-run"] = 100 * figures["re-run --jobs 2"] / figures["--jobs 2"]
+    return figures
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, help="folder of documents (default: ../shared/bench)")
+    parser.add_argument("--rounds", type=int, default=3, help="how many times to repeat the set (default 3)")
+    args = parser.parse_args()
     adopt_descendants()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        if len(sys.argv) > 1:
-            corpus = Path(sys.argv[1])
+        if args.corpus is not None:
+            corpus = args.corpus
         elif SHARED.is_dir():
             corpus = SHARED
         else:
             corpus = generated_corpus(tmp / "corpus")
         print(f"corpus: {corpus}; {os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
-        print(f"two CPU-bound processes at once ran {parallel_ceiling():.2f}x as fast as one after the other "
-              "(2.0 on two idle cores)")
-        print(f"{'run':<18}{'wall s':>8}{'cpu s':>8}{'files/s':>9}{'files':>7}{'done':>6}{'skip':>6}{'fail':>6}"
-              f"{'records':>9}{'peak MiB':>10}")
-        walls = {}
-        for name, db, jobs in (("--jobs 1", "one", 1), ("--jobs 2", "two", 2), ("re-run --jobs 2", "two", 2)):
-            wall, cpu, (files, processed, skipped, failed, records), peak = extract(corpus, tmp / f"{db}.sqlite", jobs)
-            walls[name] = wall
-            print(f"{name:<18}{wall:>8.2f}{cpu:>8.2f}{files / wall:>9.1f}{files:>7}{processed:>6}{skipped:>6}"
-                  f"{failed:>6}{records:>9}{peak / 1024:>10.1f}")
-        print(f"speed-up, 2 jobs over 1: {walls['--jobs 1'] / walls['--jobs 2']:.2f}x (aim >= 1.7 on 2 idle cores)")
-        print(f"re-run over unchanged files: {100 * walls['re-run --jobs 2'] / walls['--jobs 2']:.1f}% "
-              "of the first run (aim < 10%)")
+        rounds = [one_round(corpus, tmp, number) for number in range(1, max(1, args.rounds) + 1)]
+
+    def median(key: str) -> float:
+        return statistics.median(figures[key] for figures in rounds)
+
+    print(f"medians over {len(rounds)} rounds:")
+    for name, _, _ in RUNS:
+        print(f"  {name:<18}{median(name):>8.2f} s")
+    print(f"  speed-up, 2 jobs over 1: {median('speed-up'):.2f}x (aim >= 1.7 on 2 idle cores); "
+          f"the machine's own two-process ratio: {median('machine'):.2f}x")
+    print(f"  re-run over unchanged files: {median('re-run'):.1f}% of the first run (aim < 10%)")
+    print(f"  peak memory of any process: {max(figures['peak'] for figures in rounds):.1f} MiB")
 
 
 if __name__ == "__main__":
