@@ -56,6 +56,8 @@ class _Words:
     title_end: regex.Pattern
     short_suffixes: frozenset[str]
     not_place_endings: tuple[str, ...]
+    reporting: tuple[str, ...]
+    bodies: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -80,6 +82,8 @@ def _words(packs: Packs) -> _Words:
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(s for s in packs.subject_suffixes if len(s) == 1),
         tuple(packs.not_place_endings),
+        tuple(packs.reporting_words),
+        tuple(packs.subject_bodies),
     )
 
 
@@ -104,6 +108,8 @@ class CommitmentReader:
         self.words = _words(packs)
         self._options = packs.scan_options
         self.doc_subject = document_subject(text, packs)
+        #: Set when a body issued the document: only another body takes over from it.
+        self._issuer = self.doc_subject if self.doc_subject and self.doc_subject.endswith(self.words.bodies) else None
         self.paragraph_subject: str | None = None
         self._pending: list[Paragraph] = []
         self._pending_sentences: list[str] = []
@@ -111,6 +117,7 @@ class CommitmentReader:
         self._mood: str | None = None
         self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
         self._titled = False
+        self._title: Paragraph | None = None
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
 
@@ -123,6 +130,8 @@ class CommitmentReader:
         if paragraph.role == "heading":
             self._pending.append(paragraph)
             self._headings.append((paragraph, not self._titled))
+            if not self._titled:
+                self._title = paragraph
             self._titled = True
         elif paragraph.role == "body":
             self._pending.append(paragraph)
@@ -204,8 +213,8 @@ class CommitmentReader:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
         for text in reversed(self._pending_sentences):
-            found = self._subject_at(text)
-            if found:
+            found = self._opening_subject(text, any_clause=False)
+            if self._takes_over(found):
                 # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
                 if not (paragraph and found in paragraph):
                     self._sentence_subject = found
@@ -213,17 +222,48 @@ class CommitmentReader:
         self._pending_sentences.clear()
         return self._sentence_subject or paragraph
 
+    def _takes_over(self, name: str | None) -> bool:
+        """Whether ``name`` may stand as the subject: under an issuing body, only another body."""
+        return bool(name) and (self._issuer is None or name.endswith(self.words.bodies))
+
+    def _opening_subject(self, text: str, any_clause: bool = True) -> str | None:
+        """A subject named at the start of ``text`` or after the clauses that open
+        it within _OPENING_CLAUSE characters, when each is a period or reports
+        what was said (今年，江苏将…; 报告提出，未来5年，长沙要…). With
+        ``any_clause``, as for a paragraph's first sentence, the first clause
+        may be any clause."""
+        found = self._subject_at(text)
+        start = 0
+        skip_any = any_clause
+        while not found:
+            m = _CLAUSE_BREAK.search(text, start)
+            if m is None or m.end() > _OPENING_CLAUSE:
+                return None
+            clause = text[start:m.start()]
+            if not (skip_any or clause.endswith(self.words.reporting)
+                    or self.packs.period_re.fullmatch(clause, **self._options)):
+                return None
+            skip_any = False
+            start = m.end()
+            found = self._subject_at(text[start:])
+        return found
+
     def _resolve_paragraph_subject(self) -> None:
+        """The subject the newest paragraph naming one sets. A heading that names
+        none ends the subject of the section before it: the document's own
+        subject, if any, takes over. Without an issuer, a subject the title
+        names is the document's."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
-            if hint.search(paragraph.text, 0, reach) is None:
-                continue
-            first = paragraph.first_sentence() if paragraph.role == "body" else paragraph.text
-            cut = _first_break(first)
-            found = self._subject_at(first) or (cut <= _OPENING_CLAUSE and self._subject_at(first[cut:]))
-            if found:
+            found = None
+            if hint.search(paragraph.text, 0, reach) is not None:
+                found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
+                found = found if self._takes_over(found) else None
+            if found or paragraph.role == "heading":
                 self.paragraph_subject = found
+                if found and paragraph is self._title and self.doc_subject is None:
+                    self.doc_subject = found  # a news story's title names whom it is about
                 break
         self._pending.clear()
 

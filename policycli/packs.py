@@ -260,6 +260,8 @@ class Packs:
     not_subjects: list[str] = field(default_factory=list)
     not_in_names: list[str] = field(default_factory=list)
     not_place_endings: list[str] = field(default_factory=list)
+    reporting_words: list[str] = field(default_factory=list)
+    subject_bodies: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
@@ -734,7 +736,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "subjects": _named("subjects", _lists(frozenset({"issuers"}), issuers="issuers",
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
-                                          not_place_endings="not_place_endings")),
+                                          not_place_endings="not_place_endings", reporting="reporting_words",
+                                          bodies="subject_bodies")),
     "indicators": _named("indicators", _lists(names="indicators")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
