@@ -120,6 +120,7 @@ class CommitmentReader:
         self._title: Paragraph | None = None
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
+        self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading sets the mood, a body paragraph may name its subject."""
@@ -128,6 +129,7 @@ class CommitmentReader:
         self.paragraph_mood = None
         self._opening = None
         if paragraph.role == "heading":
+            self._headline_records = []
             self._pending.append(paragraph)
             self._headings.append((paragraph, not self._titled))
             if not self._titled:
@@ -182,7 +184,25 @@ class CommitmentReader:
             if record.metric is None and records:
                 record.metric = records[-1].metric
             records.append(record)
+        self._match_headline(sentence, records)
         return records
+
+    def _match_headline(self, sentence: Sentence, records: list[Record]) -> None:
+        """A headline that states a figure its section then sets as a target, with
+        a commitment word or a period, of a metric alike (郑州：2022年数字经济达
+        5000亿元以上, over 到2022年全市数字经济规模达到5000亿元以上), is a
+        target too, however its own words read."""
+        if sentence.role == "heading":
+            self._headline_records.extend(r for r in records if r.kind != "target")
+            return
+        if not self._headline_records:
+            return
+        for record in records:
+            if record.kind == "target" and (record.modality or record.period):
+                for headline in self._headline_records:
+                    if (headline.value == record.value and headline.unit == record.unit
+                            and _share_words(headline.metric, record.metric)):
+                        headline.kind = "target"
 
     # -- context ---------------------------------------------------------
 
@@ -502,6 +522,15 @@ def _excerpt(sentence: str, start: int, end: int) -> str:
         return sentence
     left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
+
+
+def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
+    """Whether two metrics have ``least`` characters in a row in common."""
+    if not a or not b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a[i:i + least] in b for i in range(len(a) - least + 1))
 
 
 def _first_break(text: str) -> int:
