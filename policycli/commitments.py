@@ -58,6 +58,7 @@ class _Words:
     not_place_endings: tuple[str, ...]
     reporting: tuple[str, ...]
     bodies: tuple[str, ...]
+    present_cues: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -84,6 +85,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.not_place_endings),
         tuple(packs.reporting_words),
         tuple(packs.subject_bodies),
+        frozenset(packs.present_cues),
     )
 
 
@@ -438,7 +440,11 @@ class CommitmentReader:
         mood = self.paragraph_mood or self._section_mood()
         if mood == "fact" or self.packs.fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
-        if cues.last("future", ls):
+        future = cues.last_entry("future", ls)
+        if future:
+            fact = cues.last_entry("fact", ls, future[1])
+            if fact and fact[2] in self.words.present_cues:
+                return "fact"  # 今年将…，目前已梳理出1500多个项目: the plan's state so far
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"

@@ -241,6 +241,7 @@ class Packs:
     metric_modifiers: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
+    present_cues: list[str] = field(default_factory=list)
     baseline_patterns: list[str] = field(default_factory=list)
     future_cues: list[str] = field(default_factory=list)
     plan_verbs: list[str] = field(default_factory=list)
@@ -727,7 +728,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            modifiers="metric_modifiers",
                                            list_separators="metric_list_separators")),
     "kinds": _named("kinds", _lists(frozenset({"baselines"}), fact="fact_cues", future="future_cues",
-                                    plan_verbs="plan_verbs", baselines="baseline_patterns")),
+                                    plan_verbs="plan_verbs", baselines="baseline_patterns",
+                                    present="present_cues")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
                                           titles="title_endings")),
     "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
