@@ -790,6 +790,9 @@ def _check_complete(packs: Packs) -> None:
     for attr in ("fraction_marker", "group_marker", "group_numerals"):
         if not getattr(packs, attr):
             raise PackError(f"packs: {attr} is not defined by any pack")
+    stray = [word for word in packs.present_cues if word not in packs.fact_cues]
+    if stray:
+        raise PackError(f"packs: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
 
 
 @lru_cache(maxsize=1)
