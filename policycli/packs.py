@@ -776,6 +776,9 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
             raise PackError(f"{name}: not valid TOML: {exc}") from None
         patterns_before = len(packs.pattern_origins)
         entries = _merge_file(packs, data, name)
+        stray = [word for word in packs.present_cues if word not in packs.fact_cues]
+        if stray:
+            raise PackError(f"{name}: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
         packs.files.append(PackFile(path.stem, name, entries))
         if path in extra_paths and len(packs.pattern_origins) > patterns_before:
             packs.match_timeout = MATCH_TIMEOUT
@@ -790,9 +793,6 @@ def _check_complete(packs: Packs) -> None:
     for attr in ("fraction_marker", "group_marker", "group_numerals"):
         if not getattr(packs, attr):
             raise PackError(f"packs: {attr} is not defined by any pack")
-    stray = [word for word in packs.present_cues if word not in packs.fact_cues]
-    if stray:
-        raise PackError(f"packs: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
 
 
 @lru_cache(maxsize=1)
