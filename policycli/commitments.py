@@ -299,7 +299,7 @@ class CommitmentReader:
         clause_after = text[le:min(cues.clause_end(le), le + _AFTER)]
         prev_end = spans[index - 1][1] if index and spans[index - 1][1] > clause_start else clause_start
 
-        modality = cues.last("modality", ls)
+        modality = self._modality(text, cues, ls)
         period = cues.last("period", ls)
         verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
         metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
@@ -421,6 +421,21 @@ class CommitmentReader:
         if "《" in phrase:
             phrase = _BOOK_TITLE.sub("", phrase)
         return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
+
+    @staticmethod
+    def _modality(text: str, cues: "_Cues", ls: int) -> str | None:
+        """The last commitment word before the mention. In a list after a colon
+        (主要预期目标是：…增长5%，努力争取更好结果；…增长2%；), a word within an
+        earlier item governs that item only: later items take the list's head word."""
+        found = cues.last_entry("modality", ls)
+        if found is None:
+            return None
+        item = max(text.rfind("；", 0, ls), text.rfind(";", 0, ls)) + 1
+        colon = max(text.rfind("：", 0, ls), text.rfind(":", 0, ls))
+        if found[0] >= item or colon < 0 or found[0] < colon:
+            return found[2]
+        head = cues.last_entry("modality", colon)
+        return head[2] if head else found[2]
 
     def _kind(self, text: str, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None) -> str:
