@@ -124,6 +124,8 @@ class CommitmentReader:
         self._title: Paragraph | None = None
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
+        self._body: Paragraph | None = None  # the body paragraph being read
+        self._body_period: str | None | bool = False  # the period it opens with; False: not read yet
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
     def enter(self, paragraph: Paragraph) -> None:
@@ -142,6 +144,8 @@ class CommitmentReader:
         elif paragraph.role == "body":
             self._pending.append(paragraph)
             self._opening = paragraph
+        self._body = paragraph if paragraph.role == "body" else None
+        self._body_period = False
 
     def _section_mood(self) -> str | None:
         """The mood the headings so far set: the latest heading that names one, or
@@ -303,10 +307,12 @@ class CommitmentReader:
 
         modality = self._modality(text, cues, ls)
         period = cues.last("period", ls)
+        opened = None if period or sentence.first else self._paragraph_period()
         verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
         metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
                               clause_after, subject)
-        kind = self._kind(text, mention, cues, modality, clause_start, ls, verb)
+        kind = self._kind(text, mention, cues, modality, clause_start, ls, verb, opened)
+        period = period or opened
         return Record(
             doc=self.doc,
             start=mention.start,
@@ -428,6 +434,18 @@ class CommitmentReader:
             phrase = _BOOK_TITLE.sub("", phrase)
         return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
 
+    def _paragraph_period(self) -> str | None:
+        """The period a body paragraph opens with as a clause of its own
+        (到2020年，…。全国农机总动力超过10亿千瓦): it holds for the sentences after."""
+        if self._body_period is False:
+            self._body_period = None
+            if self._body is not None:
+                text = self._body.text
+                m = self.packs.period_re.match(text, **self._options)
+                if m and _CLAUSE_BREAK.match(text, m.end()):
+                    self._body_period = m.group()
+        return self._body_period
+
     @staticmethod
     def _modality(text: str, cues: "_Cues", ls: int) -> str | None:
         """The last commitment word before the mention. In a list after a colon
@@ -444,7 +462,9 @@ class CommitmentReader:
         return head[2] if head else found[2]
 
     def _kind(self, text: str, mention: Mention, cues: "_Cues", modality: str | None,
-              clause_start: int, ls: int, verb: str | None) -> str:
+              clause_start: int, ls: int, verb: str | None, opened: str | None = None) -> str:
+        """target, plan or fact; ``opened`` is the period the paragraph opens with,
+        when it governs this sentence: a deadline there is a future cue."""
         counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
         if self.words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
@@ -462,6 +482,10 @@ class CommitmentReader:
         if mood == "fact" or self.packs.fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
         future = cues.last_entry("future", ls)
+        if future is None and opened is not None:
+            # A deadline (到2020年, 未来5年) opens with its future cue; “十四五”期间 does not.
+            lead = _Cues(opened, self.packs, self._options).last_entry("future", len(opened))
+            future = (0, 0, lead[2]) if lead and lead[0] == 0 else None
         if future:
             fact = cues.last_entry("fact", ls, future[1])
             if fact and fact[2] in self.words.present_cues:
