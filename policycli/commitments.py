@@ -26,6 +26,8 @@ _CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _TRIM_TAIL = 24
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
 _OPENING_CLAUSE = 24
+#: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
+_ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
 _AFTER = 40
 #: A heading this short is a section label (主要目标, 重点任务) that can set a mood.
@@ -69,7 +71,7 @@ def _words(packs: Packs) -> _Words:
     trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
-        packs.compile_user(f"^(?:{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
         re.compile(f"{alternation(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"^[^，,。；;]{{0,30}}?(?:{alternation(packs.frame_close)})(?P<verb>{alternation(packs.verbs)})"),
