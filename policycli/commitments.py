@@ -64,6 +64,17 @@ class _Words:
     present_cues: frozenset[str]
 
 
+def _stops(stops: list[str], exceptions: list[str]) -> str:
+    """A pattern for any of ``stops``, except where one ends a word of
+    ``exceptions`` (the 等 of 高等)."""
+    branches = []
+    for stop in sorted(stops, key=len, reverse=True):
+        heads = {word[:-len(stop)] for word in exceptions if word.endswith(stop) and len(word) > len(stop)}
+        guards = "".join(f"(?<!{re.escape(head)})" for head in sorted(heads))
+        branches.append(guards + re.escape(stop))
+    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
+
+
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
@@ -73,7 +84,7 @@ def _words(packs: Packs) -> _Words:
     return _Words(
         packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
-        re.compile(f"{alternation(packs.metric_stop_after)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"^[^，,。；;]{{0,30}}?(?:{alternation(packs.frame_close)})(?P<verb>{alternation(packs.verbs)})"),
         re.compile(alternation(packs.frame_open)),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
