@@ -70,7 +70,8 @@ def test_reader_reads_numerals_written_in_full(whole, thousandths):
 
     assert read_cjk(cn2an.an2cn(whole)) == float(whole)
     written = cn2an.an2cn(f"{whole}.{thousandths:03d}".rstrip("0").rstrip("."))
-    assert read_cjk(written) == float(cn2an.cn2an(written, "normal"))
+    # Past 2**53 cn2an's sum of whole and fraction rounds differently: equal to the last bit.
+    assert read_cjk(written) == pytest.approx(float(cn2an.cn2an(written, "normal")), rel=1e-15)
 
 
 def test_engine_leaves_cn2an_unloaded_on_ordinary_text():
