@@ -225,6 +225,7 @@ class Packs:
     suffix_comparators: dict[str, str] = field(default_factory=dict)
     circumfixes: list[tuple[str, str, str]] = field(default_factory=list)
     range_separators: list[str] = field(default_factory=list)
+    implicit_currency_words: list[str] = field(default_factory=list)
     modality: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     not_verbs: list[str] = field(default_factory=list)
@@ -273,7 +274,7 @@ class Packs:
     def compile(self) -> None:
         """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
         try:
-            for name in ("quantity_re", "quantity_start_re", "stop_re", "stop_near_re", "period_re",
+            for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
                          "place_re", "name_stop_re", "issuer_res"):
                 getattr(self, name)
@@ -310,6 +311,13 @@ class Packs:
     @cached_property
     def quantity_re(self) -> regex.Pattern:
         return self._build_quantity()
+
+    @cached_property
+    def implicit_currency_re(self) -> regex.Pattern:
+        """A money word shortly before a figure with no unit (完成投资85亿): ends at the figure."""
+        if not self.implicit_currency_words:
+            return re.compile("(?!)")
+        return re.compile(f"(?:{alternation(self.implicit_currency_words)})[^，,。；;、：:\\d]{{0,6}}$")
 
     @cached_property
     def stop_re(self) -> regex.Pattern:
@@ -718,6 +726,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "suffix": _load_suffix,
     "circumfix": _load_circumfix,
     "range": _named("range", _lists(separators="range_separators")),
+    "implicit": _named("implicit", _lists(currency="implicit_currency_words")),
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs",
                                          frame_open="frame_open", frame_close="frame_close")),

@@ -102,6 +102,9 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
 
 
 _DIGITS = "一二三四五六七八九"
+#: How far before a figure with no unit a money word is looked for, and the unit it implies.
+_MONEY_REACH = 10
+_YUAN = "元"
 
 
 def _neighbours(numeral: str) -> tuple[str, str] | None:
@@ -194,6 +197,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None
     if (prefix or suffix) and after in packs.threshold_markers:
         return None
+    if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
+        unit = packs.units.get(_YUAN)
     factor = unit.factor if unit else 1.0
     if not math.isfinite(value * factor) or (value_max is not None and not math.isfinite(value_max * factor)):
         return None
