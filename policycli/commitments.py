@@ -26,6 +26,8 @@ _CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _TRIM_TAIL = 24
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
 _OPENING_CLAUSE = 24
+#: Kinds of quantity that are shares of something.
+_SHARES = frozenset({"percent", "ratio"})
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 #: How far after a quantity its clause is read (for the noun it counts, or 以…为 frames).
@@ -389,6 +391,9 @@ class CommitmentReader:
             between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
             settled = False
         phrase = between if settled and not following else self._trim_end(between + following)
+        if not phrase and mention.unit_kind in _SHARES and clause_after.startswith("的"):
+            # 实现60%的乡镇通油路: a share with nothing before it measures the noun after it.
+            phrase = self._trim_end(self._following(clause_after[1:]))
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
             return indicator
