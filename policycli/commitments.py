@@ -64,6 +64,7 @@ class _Words:
     reporting: tuple[str, ...]
     bodies: tuple[str, ...]
     present_cues: frozenset[str]
+    span_open: regex.Pattern
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -103,6 +104,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.reporting_words),
         tuple(packs.subject_bodies),
         frozenset(packs.present_cues),
+        packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
     )
 
 
@@ -500,6 +502,8 @@ class CommitmentReader:
         if mood == "fact" or self.packs.fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
         future = cues.last_entry("future", ls)
+        if future and future[2].startswith("到") and self.words.span_open.search(text, 0, future[0], **self._options):
+            future = None  # 从2010年…到2020年: the end of a span of years, no deadline
         if future is None and opened is not None:
             # A deadline (到2020年, 未来5年) opens with its future cue; “十四五”期间 does not.
             lead = _Cues(opened, self.packs, self._options).last_entry("future", len(opened))

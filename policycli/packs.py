@@ -244,6 +244,7 @@ class Packs:
     metric_list_separators: list[str] = field(default_factory=list)
     fact_cues: list[str] = field(default_factory=list)
     present_cues: list[str] = field(default_factory=list)
+    span_patterns: list[str] = field(default_factory=list)
     baseline_patterns: list[str] = field(default_factory=list)
     future_cues: list[str] = field(default_factory=list)
     plan_verbs: list[str] = field(default_factory=list)
@@ -738,9 +739,9 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
                                            list_separators="metric_list_separators")),
-    "kinds": _named("kinds", _lists(frozenset({"baselines"}), fact="fact_cues", future="future_cues",
+    "kinds": _named("kinds", _lists(frozenset({"baselines", "span_openers"}), fact="fact_cues", future="future_cues",
                                     plan_verbs="plan_verbs", baselines="baseline_patterns",
-                                    present="present_cues")),
+                                    present="present_cues", span_openers="span_patterns")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
                                           titles="title_endings")),
     "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
