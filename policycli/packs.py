@@ -266,6 +266,7 @@ class Packs:
     not_place_endings: list[str] = field(default_factory=list)
     reporting_words: list[str] = field(default_factory=list)
     subject_bodies: list[str] = field(default_factory=list)
+    subject_connectives: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
@@ -751,7 +752,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
                                           not_place_endings="not_place_endings", reporting="reporting_words",
-                                          bodies="subject_bodies")),
+                                          bodies="subject_bodies", connectives="subject_connectives")),
     "indicators": _named("indicators", _lists(names="indicators")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
