@@ -131,6 +131,7 @@ def one_round(corpus: Path, tmp: Path, number: int) -> dict[str, float]:
         print(f"  {name:<18}{wall:>8.2f}{cpu:>8.2f}{files / wall:>9.1f}{files:>7}{processed:>6}{skipped:>6}"
               f"{failed:>6}{records:>9}{peak / 1024:>10.1f}")
     figures["speed-up"] = figures["--jobs 1"] / figures["--jobs 2"]
+    figures["share"] = figures["speed-up"] / figures["machine"]
     figures["re-run"] = 100 * figures["re-run --jobs 2"] / figures["--jobs 2"]
     return figures
 
@@ -160,6 +161,7 @@ def main() -> None:
         print(f"  {name:<18}{median(name):>8.2f} s")
     print(f"  speed-up, 2 jobs over 1: {median('speed-up'):.2f}x (aim >= 1.7 on 2 idle cores); "
           f"the machine's own two-process ratio: {median('machine'):.2f}x")
+    print(f"  speed-up as a share of the machine's ratio in the same round: {median('share'):.0%}")
     print(f"  re-run over unchanged files: {median('re-run'):.1f}% of the first run (aim < 10%)")
     print(f"  peak memory of any process: {max(figures['peak'] for figures in rounds):.1f} MiB")
 
