@@ -325,7 +325,7 @@ class CommitmentReader:
         clause_after = text[le:min(cues.clause_end(le), le + _AFTER)]
         prev_end = spans[index - 1][1] if index and spans[index - 1][1] > clause_start else clause_start
 
-        modality = self._modality(text, cues, ls)
+        modality = self._modality(text, cues, ls, spans)
         period = self._period(text, cues, ls)
         opened = None if period or sentence.first else self._paragraph_period()
         verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
@@ -485,19 +485,25 @@ class CommitmentReader:
         return self._body_period
 
     @staticmethod
-    def _modality(text: str, cues: "_Cues", ls: int) -> str | None:
-        """The last commitment word before the mention. In a list after a colon
-        (主要预期目标是：…增长5%，努力争取更好结果；…增长2%；), a word within an
-        earlier item governs that item only: later items take the list's head word."""
+    def _modality(text: str, cues: "_Cues", ls: int, spans: list[tuple[int, int]]) -> str | None:
+        """The last commitment word before the mention. In a list after a colon, a
+        word in a clause of its own that follows an item (…增速4.5%-5%、努力争取
+        更好结果，全员劳动生产率达58万元/人左右) comments on that item: the
+        items after it take the list's head word, if any."""
         found = cues.last_entry("modality", ls)
         if found is None:
             return None
-        item = max(text.rfind("；", 0, ls), text.rfind(";", 0, ls)) + 1
-        colon = max(text.rfind("：", 0, ls), text.rfind(":", 0, ls))
-        if found[0] >= item or colon < 0 or found[0] < colon:
+        colon = max(text.rfind("：", 0, found[0]), text.rfind(":", 0, found[0]))
+        if colon < 0:
             return found[2]
+        clause = max(cues.clause_start(found[0]), text.rfind("、", 0, found[0]) + 1)
+        clause_end = cues.clause_end(found[1])
+        if ls < clause_end or any(clause <= a < clause_end for a, _ in spans):
+            return found[2]  # the word's own clause holds the mention, or an item of its own
+        if not any(colon < b <= clause for _, b in spans):
+            return found[2]  # no item before it: it leads the list
         head = cues.last_entry("modality", colon)
-        return head[2] if head else found[2]
+        return head[2] if head else None
 
     def _kind(self, text: str, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None, opened: str | None = None) -> str:
