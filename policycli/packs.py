@@ -442,8 +442,13 @@ class Packs:
         where the full quantity pattern is tried."""
         numerals = "0-9零〇一二两三四五六七八九十百千万亿"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
-        follow = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]}
-        follow |= {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
+        # One-character words are looked for by a character class; longer ones
+        # whole, unless a one-character word opens them too, so that a date's
+        # 1日 is not taken for the start of 1日元.
+        singles = {w for w in [*self.units, *self.scales, *mids, *self.range_separators] if len(w) == 1}
+        whole = sorted(w for w in [*self.units, *self.scales, *self.range_separators]
+                       if len(w) > 1 and w[0] not in singles)
+        follow = singles | {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
         words = sorted({*self.specials, *self.percent_words}, key=lambda w: (-len(w), w))
 
         def cls(chars: Iterable[str]) -> str:
@@ -452,7 +457,8 @@ class Packs:
         # those characters at C speed; what follows tells which branch the first
         # character opened. The lookbehind keeps a numeral run from being tried
         # again at each of its positions, so a long digit run stays linear.
-        run = f"(?<=[{numerals}])(?<![{numerals}].)[{numerals}]{{0,23}}(?=[{cls(follow)}])"
+        ahead = f"[{cls(follow)}]" + (f"|{alternation(whole)}" if whole else "")
+        run = f"(?<=[{numerals}])(?<![{numerals}].)[{numerals}]{{0,23}}(?={ahead})"
         rests = [f"(?<={re.escape(w[0])}){re.escape(w[1:])}" for w in words]
         return re.compile(f"[{numerals}{cls({w[0] for w in words})}](?:{'|'.join([run, *rests])})")
 
