@@ -26,6 +26,8 @@ _CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _TRIM_TAIL = 24
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
 _OPENING_CLAUSE = 24
+#: Past 2**53 a float no longer holds every whole number.
+_EXACT_MAX = 2 ** 53
 #: Kinds of quantity that are shares of something.
 _SHARES = frozenset({"percent", "ratio"})
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
@@ -338,8 +340,8 @@ class CommitmentReader:
             start=mention.start,
             end=mention.end,
             text=self.text[mention.start:mention.end],
-            value=mention.value,
-            value_max=mention.value_max,
+            value=_exact(mention.value),
+            value_max=None if mention.value_max is None else _exact(mention.value_max),
             unit=mention.unit,
             unit_kind=mention.unit_kind,
             comparator=mention.comparator,
@@ -619,6 +621,12 @@ def _excerpt(sentence: str, start: int, end: int) -> str:
         return sentence
     left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
+
+
+def _exact(value: float) -> int | float:
+    """A whole amount as an int (130000000000, not 130000000000.0), as the schema
+    writes it; others, and wholes too large to hold exactly, stay floats."""
+    return int(value) if value.is_integer() and abs(value) < _EXACT_MAX else value
 
 
 def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:

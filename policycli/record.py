@@ -24,8 +24,8 @@ class Record:
     start: int
     end: int
     text: str
-    value: float
-    value_max: float | None
+    value: int | float
+    value_max: int | float | None
     unit: str | None
     unit_kind: str
     comparator: str
