@@ -67,6 +67,8 @@ class _Words:
     bodies: tuple[str, ...]
     connectives: frozenset[str]
     present_cues: frozenset[str]
+    levels: frozenset[str]
+    nominal: frozenset[str]
     span_open: regex.Pattern
 
 
@@ -108,6 +110,8 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.subject_bodies),
         frozenset(packs.subject_connectives),
         frozenset(packs.present_cues),
+        frozenset(packs.level_verbs),
+        frozenset(packs.nominal_verbs),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
     )
 
@@ -369,6 +373,17 @@ class CommitmentReader:
             earlier = cues.last_entry("verb", found[0], clause_start)
             if earlier:
                 found = earlier
+        elif found and found[1] == ls and mention.unit_kind == "count" and found[2] in self.words.nominal:
+            # 深化作风能力提升12项长效机制: 提升 belongs to the noun phrase that the
+            # clause's first verb governs (开展补贴性培训: 开展, not 补贴).
+            first, at = None, found[0]
+            while (earlier := cues.last_entry("verb", at, clause_start)) is not None:
+                at = earlier[0]
+                if earlier[2] not in self.words.levels:  # 累计开展…: 开展
+                    first = earlier
+            if (first and first[1] < found[0] and not self.words.list_split.search(text, first[1], found[0])
+                    and not any(cues.last_entry(cue, found[0], first[1]) for cue in ("future", "modality"))):
+                found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
 
     def _metric(self, text: str, cues: "_Cues", mention: Mention, spans: list[tuple[int, int]], index: int,

@@ -229,6 +229,8 @@ class Packs:
     modality: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     not_verbs: list[str] = field(default_factory=list)
+    level_verbs: list[str] = field(default_factory=list)
+    nominal_verbs: list[str] = field(default_factory=list)
     not_modality: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
@@ -736,7 +738,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "range": _named("range", _lists(separators="range_separators")),
     "implicit": _named("implicit", _lists(currency="implicit_currency_words")),
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
-    "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs",
+    "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
+                                    nominal="nominal_verbs",
                                          frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
