@@ -454,8 +454,22 @@ class CommitmentReader:
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
         if len(items) == len(governed) and position < len(items):
-            return items[position]
+            return items[position] + self._shared_tail(items, position)
         return head[:m.start()]
+
+    def _shared_tail(self, items: list[str], position: int) -> str:
+        """The head noun the last item carries for all (交通、水利、能源领域投资额:
+        领域投资额), when it opens with a head word the other items lack."""
+        last, others = items[-1], items[:-1]
+        if position == len(items) - 1 or not others:
+            return ""
+        # The tail starts past the last item's own word, as long as the others'
+        # (农村居民…: not the 村); items that end alike are whole already (就业支出、城乡社区支出).
+        shared = self.words.heads.search(last, max(2, min(map(len, others))))
+        if (shared is None or any(self.words.heads.search(item) for item in others)
+                or any(item[-2:] == last[-2:] for item in others)):
+            return ""
+        return last[shared.start():]
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
