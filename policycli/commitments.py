@@ -69,6 +69,7 @@ class _Words:
     present_cues: frozenset[str]
     levels: frozenset[str]
     nominal: frozenset[str]
+    elaborations: tuple[str, ...]
     span_open: regex.Pattern
 
 
@@ -112,6 +113,7 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.present_cues),
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
+        tuple(packs.elaboration_words),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
     )
 
@@ -216,9 +218,15 @@ class CommitmentReader:
             record = self._record(sentence, cues, m, spans, i, subject)
             if record.metric is None and records:
                 record.metric = records[-1].metric
+            if record.verb is None and records and self._elaborates(sentence.text, cues, spans[i][0]):
+                record.verb = records[-1].verb
             records.append(record)
         self._match_headline(sentence, records)
         return records
+
+    def _elaborates(self, text: str, cues: "_Cues", ls: int) -> bool:
+        """Whether the clause holding position ``ls`` opens with an elaboration (其中)."""
+        return text.startswith(self.words.elaborations, cues.clause_start(ls)) if self.words.elaborations else False
 
     def _match_headline(self, sentence: Sentence, records: list[Record]) -> None:
         """A headline that states a figure its section then sets as a target, with

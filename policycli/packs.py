@@ -231,6 +231,7 @@ class Packs:
     not_verbs: list[str] = field(default_factory=list)
     level_verbs: list[str] = field(default_factory=list)
     nominal_verbs: list[str] = field(default_factory=list)
+    elaboration_words: list[str] = field(default_factory=list)
     not_modality: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
@@ -739,7 +740,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "implicit": _named("implicit", _lists(currency="implicit_currency_words")),
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
-                                    nominal="nominal_verbs",
+                                    nominal="nominal_verbs", elaborations="elaboration_words",
                                          frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
