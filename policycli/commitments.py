@@ -28,6 +28,9 @@ _TRIM_TAIL = 24
 _OPENING_CLAUSE = 24
 #: Past 2**53 a float no longer holds every whole number.
 _EXACT_MAX = 2 ** 53
+#: Kinds of quantity that do not measure a named thing standing right after
+#: them: counts (their noun is read apart), shares and durations.
+_NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_point", "duration"})
 #: Kinds of quantity that are shares of something.
 _SHARES = frozenset({"percent", "ratio"})
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
@@ -424,10 +427,22 @@ class CommitmentReader:
         if not phrase and mention.unit_kind in _SHARES and clause_after.startswith("的"):
             # 实现60%的乡镇通油路: a share with nothing before it measures the noun after it.
             phrase = self._trim_end(self._following(clause_after[1:]))
+        elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:
+            # 每年安排2亿元专项资金: an amount with nothing before it measures the
+            # named thing right after it.
+            after = self._following(clause_after)
+            head = self.words.heads.search(after)
+            if head and head.end() == len(after) and not self._opens_predicate(after):
+                phrase = after
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
             return indicator
         return phrase[-20:] or None
+
+    def _opens_predicate(self, phrase: str) -> bool:
+        """Whether ``phrase`` opens with a verb or a 为 (…23公里为地下工程): then
+        it says what the amount does or is, not what it measures."""
+        return bool(self.packs.verb_re.match(phrase) or phrase.startswith(tuple(self.packs.frame_close)))
 
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
