@@ -28,6 +28,8 @@ _TRIM_TAIL = 24
 _OPENING_CLAUSE = 24
 #: Past 2**53 a float no longer holds every whole number.
 _EXACT_MAX = 2 ** 53
+#: A figure stands at most this many characters after its year's 的 (2020年的约6000只).
+_YEAR_GAP = 3
 #: Kinds of quantity that do not measure a named thing standing right after
 #: them: counts (their noun is read apart), shares and durations.
 _NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_point", "duration"})
@@ -343,7 +345,7 @@ class CommitmentReader:
         prev_end = spans[index - 1][1] if index and spans[index - 1][1] > clause_start else clause_start
 
         modality = self._modality(text, cues, ls, spans)
-        period = self._period(text, cues, ls)
+        period = self._period(text, cues, ls, spans)
         opened = None if period or sentence.first else self._paragraph_period()
         verb, verb_span = self._verb(text, cues, mention, clause_start, ls, clause_after)
         metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
@@ -511,17 +513,17 @@ class CommitmentReader:
             phrase = _BOOK_TITLE.sub("", phrase)
         return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
 
-    def _period(self, text: str, cues: "_Cues", ls: int) -> str | None:
-        """The last period before the mention, passing over the year of a baseline
-        when a verb leads from it to the mention (到2025年…由2020年的32.7%提高至
-        33.3%: 33.3%'s is 到2025年, while 32.7%'s own is 2020年)."""
+    def _period(self, text: str, cues: "_Cues", ls: int, spans: list[tuple[int, int]]) -> str | None:
+        """The last period before the mention, passing over the year of another
+        figure (2020年的32.7%, 到2025年的5680亿元) when a verb leads from that
+        figure to the mention: in 到2025年…由2020年的32.7%提高至33.3%, 33.3%'s
+        period is 到2025年, while 32.7%'s own is 2020年."""
         end = ls
         while (found := cues.last_entry("period", end)) is not None:
-            baseline_year = (text.startswith("的", found[1])
-                             and self.packs.verb_re.search(text, found[1] + 1, ls) is not None
-                             and self.words.baseline.search(text, max(0, found[0] - _BASELINE), found[1] + 1,
-                                                            **self._options))
-            if not baseline_year:
+            figure_year = (text.startswith("的", found[1])
+                           and any(found[1] < a <= found[1] + _YEAR_GAP for a, _ in spans)
+                           and self.packs.verb_re.search(text, found[1] + 1, ls) is not None)
+            if not figure_year:
                 return found[2]
             end = found[0]
         return None
