@@ -75,6 +75,7 @@ class _Words:
     levels: frozenset[str]
     nominal: frozenset[str]
     elaborations: tuple[str, ...]
+    predicates: tuple[str, ...]
     span_open: regex.Pattern
 
 
@@ -119,6 +120,7 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
         tuple(packs.elaboration_words),
+        tuple(packs.metric_predicates),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
     )
 
@@ -442,9 +444,10 @@ class CommitmentReader:
         return phrase[-20:] or None
 
     def _opens_predicate(self, phrase: str) -> bool:
-        """Whether ``phrase`` opens with a verb or a 为 (…23公里为地下工程): then
-        it says what the amount does or is, not what it measures."""
-        return bool(self.packs.verb_re.match(phrase) or phrase.startswith(tuple(self.packs.frame_close)))
+        """Whether ``phrase`` opens with a verb or a predicate word (…23公里为地下
+        工程, 5000亿元用于…): then it says what the amount does or is, not what
+        it measures."""
+        return bool(self.packs.verb_re.match(phrase) or phrase.startswith(self.words.predicates))
 
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""

@@ -239,6 +239,7 @@ class Packs:
     metric_trim_trailing: list[str] = field(default_factory=list)
     metric_stop_after: list[str] = field(default_factory=list)
     metric_not_stops: list[str] = field(default_factory=list)
+    metric_predicates: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
@@ -746,6 +747,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",
                                            not_stops="metric_not_stops",
+                                           predicates="metric_predicates",
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
