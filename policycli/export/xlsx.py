@@ -20,7 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..record import FIELD_NAMES, Record, SourceInfo
+from ..record import COMPARATORS, FIELD_NAMES, Record, SourceInfo
 from .highlight import MentionLocator
 from .safety import FORMULA_TRIGGERS, strip_illegal, xlsx_text
 from .tally import Tally
@@ -188,9 +188,19 @@ def _record_row(ws, record: Record, span: tuple[int, int] | None) -> list[Any]:
             row.append(_number_cell(ws, value))
         elif name in WRAPPED_FIELDS:
             row.append(_text_cell(ws, str(value), "wrap"))
+        elif name == "comparator" and value in COMPARATORS:
+            row.append(_symbol_cell(ws, value))
         else:
             row.append(_plain_text(ws, str(value)))
     return row
+
+
+def _symbol_cell(ws, symbol: str) -> WriteOnlyCell:
+    """A comparator as written in the schema (=, >=): a string cell, so never a
+    formula, and from our own fixed set, so it needs no leading quote."""
+    cell = WriteOnlyCell(ws, symbol)
+    cell.data_type = "s"
+    return cell
 
 
 def _write_records(ws, records: Iterable[Record]) -> Tally:
