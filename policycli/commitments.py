@@ -155,7 +155,6 @@ class CommitmentReader:
         self._mood: str | None = None
         self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
         self._titled = False
-        self._title: Paragraph | None = None
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._body: Paragraph | None = None  # the body paragraph being read
@@ -172,8 +171,10 @@ class CommitmentReader:
             self._headline_records = []
             self._pending.append(paragraph)
             self._headings.append((paragraph, not self._titled))
-            if not self._titled:
-                self._title = paragraph
+            if not self._titled and self.doc_subject is None:
+                # A news story's or a plan's title names whom it is about.
+                found = self._opening_subject(paragraph.text)
+                self.doc_subject = found if self._takes_over(found) else None
             self._titled = True
         elif paragraph.role == "body":
             self._pending.append(paragraph)
@@ -320,8 +321,7 @@ class CommitmentReader:
     def _resolve_paragraph_subject(self) -> None:
         """The subject the newest paragraph naming one sets. A heading that names
         none ends the subject of the section before it: the document's own
-        subject, if any, takes over. Without an issuer, a subject the title
-        names is the document's."""
+        subject (its issuer, or whom its title names), if any, takes over."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
@@ -331,8 +331,6 @@ class CommitmentReader:
                 found = found if self._takes_over(found) else None
             if found or paragraph.role == "heading":
                 self.paragraph_subject = found
-                if found and paragraph is self._title and self.doc_subject is None:
-                    self.doc_subject = found  # a news story's title names whom it is about
                 break
         self._pending.clear()
 
