@@ -30,6 +30,11 @@ _OPENING_CLAUSE = 24
 _EXACT_MAX = 2 ** 53
 #: A figure stands at most this many characters after its year's 的 (2020年的约6000只).
 _YEAR_GAP = 3
+#: The first year a title names, alone or opening a range (2026年政府工作报告,
+#: （2025—2027年）); a deadline (到2030年) is no such year.
+_TITLE_YEAR = re.compile(r"(?<![到至\d])((?:19|20)\d{2})(?:\s*[-—–－~至到]\s*(?:19|20)\d{2})?年")
+#: A period that is a year and nothing before it: 2024年, 2024年底 (not 到2024年).
+_BARE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 #: Kinds of quantity that do not measure a named thing standing right after
 #: them: counts (their noun is read apart), shares and durations.
 _NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_point", "duration"})
@@ -155,6 +160,7 @@ class CommitmentReader:
         self._mood: str | None = None
         self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
         self._titled = False
+        self._window: int | None = None  # the first year the title names
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._body: Paragraph | None = None  # the body paragraph being read
@@ -171,16 +177,23 @@ class CommitmentReader:
             self._headline_records = []
             self._pending.append(paragraph)
             self._headings.append((paragraph, not self._titled))
-            if not self._titled and self.doc_subject is None:
-                # A news story's or a plan's title names whom it is about.
-                found = self._opening_subject(paragraph.text)
-                self.doc_subject = found if self._takes_over(found) else None
+            if not self._titled:
+                self._enter_title(paragraph.text)
             self._titled = True
         elif paragraph.role == "body":
             self._pending.append(paragraph)
             self._opening = paragraph
         self._body = paragraph if paragraph.role == "body" else None
         self._body_period = False
+
+    def _enter_title(self, title: str) -> None:
+        """What a document's title tells: whom it is about (a news story's or a
+        plan's subject), and the first year it looks at (its window)."""
+        if self.doc_subject is None:
+            found = self._opening_subject(title)
+            self.doc_subject = found if self._takes_over(found) else None
+        m = _TITLE_YEAR.search(title)
+        self._window = int(m.group(1)) if m else None
 
     def _section_mood(self) -> str | None:
         """The mood the headings so far set: the latest heading that names one, or
@@ -351,6 +364,8 @@ class CommitmentReader:
         metric = self._metric(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
                               clause_after, subject)
         kind = self._kind(text, mention, cues, modality, clause_start, ls, verb, opened)
+        if kind != "fact" and self._before_window(period):
+            kind = "fact"  # 2024年，园区实现产值382亿元, in a plan for 2025—2027
         period = period or opened
         return Record(
             doc=self.doc,
@@ -561,6 +576,14 @@ class CommitmentReader:
             return found[2]  # no item before it: it leads the list
         head = cues.last_entry("modality", colon)
         return head[2] if head else None
+
+    def _before_window(self, period: str | None) -> bool:
+        """Whether ``period`` is a bare year (2024年, 2024年底) before the first year
+        the document's title names (…行动方案（2025—2027年）, 2026年政府工作报告)."""
+        if period is None or self._window is None:
+            return False
+        m = _BARE_YEAR.match(period)
+        return m is not None and int(m.group(1)) < self._window
 
     def _kind(self, text: str, mention: Mention, cues: "_Cues", modality: str | None,
               clause_start: int, ls: int, verb: str | None, opened: str | None = None) -> str:
