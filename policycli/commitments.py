@@ -76,6 +76,7 @@ class _Words:
     reporting: tuple[str, ...]
     bodies: tuple[str, ...]
     connectives: frozenset[str]
+    locatives: tuple[str, ...]
     present_cues: frozenset[str]
     levels: frozenset[str]
     nominal: frozenset[str]
@@ -121,6 +122,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.reporting_words),
         tuple(packs.subject_bodies),
         frozenset(packs.subject_connectives),
+        tuple(packs.subject_locatives),
         frozenset(packs.present_cues),
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
@@ -269,8 +271,13 @@ class CommitmentReader:
     # -- context ---------------------------------------------------------
 
     def _subject_at(self, text: str) -> str | None:
-        """An organisation or place named at the start of ``text``."""
+        """An organisation or place named at the start of ``text``, or filling
+        its opening clause after a locative word (在江城港区，…)."""
         m = self.packs.subject_re.match(text)
+        if m is None and text.startswith(self.words.locatives):
+            lead = next(word for word in self.words.locatives if text.startswith(word))
+            m = self.packs.clause_subject_re.match(text, len(lead))
+            text = text[len(lead):]
         if m is None:
             return None
         name = m.group("org")

@@ -271,6 +271,7 @@ class Packs:
     reporting_words: list[str] = field(default_factory=list)
     subject_bodies: list[str] = field(default_factory=list)
     subject_connectives: list[str] = field(default_factory=list)
+    subject_locatives: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
@@ -402,6 +403,19 @@ class Packs:
             rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"(?=(?:{followers}))"
             rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、：:\s]|(?:{followers}))"
+        )
+
+    @cached_property
+    def clause_subject_re(self) -> regex.Pattern:
+        """A name that fills a clause after a locative word (在江城港区，…): the
+        same names as subject_re, ending at the clause's break."""
+        long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
+        short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
+        names = alternation(self.places)
+        place_suffixes = alternation(self.place_suffixes)
+        return re.compile(
+            rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
+            rf"(?=[，,])|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,])"
         )
 
     @cached_property
@@ -764,7 +778,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
                                           not_place_endings="not_place_endings", reporting="reporting_words",
-                                          bodies="subject_bodies", connectives="subject_connectives")),
+                                          bodies="subject_bodies", connectives="subject_connectives",
+                                          locatives="subject_locatives")),
     "indicators": _named("indicators", _lists(names="indicators")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
