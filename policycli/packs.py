@@ -406,6 +406,11 @@ class Packs:
         )
 
     @cached_property
+    def modifier_re(self) -> regex.Pattern:
+        """A word that opens a modifier of the counted noun (具有, 具备)."""
+        return re.compile(alternation(self.metric_modifiers)) if self.metric_modifiers else re.compile("(?!)")
+
+    @cached_property
     def clause_subject_re(self) -> regex.Pattern:
         """A name that fills a clause after a locative word (在江城港区，…): the
         same names as subject_re, ending at the clause's break."""

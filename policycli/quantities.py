@@ -193,8 +193,9 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     followed_by_word = bool(after) and _HAN.match(after) is not None
     if scale_only and followed_by_word:
         return None
-    if suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word:
-        return None
+    if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
+            and not packs.modifier_re.match(norm, end)):
+        return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业
     if (prefix or suffix) and after in packs.threshold_markers:
         return None
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
