@@ -77,6 +77,8 @@ class _Words:
     bodies: tuple[str, ...]
     connectives: frozenset[str]
     locatives: tuple[str, ...]
+    long_comparators: dict[str, tuple[str, ...]]
+    grants: tuple[str, ...]
     present_cues: frozenset[str]
     levels: frozenset[str]
     nominal: frozenset[str]
@@ -123,6 +125,9 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.subject_bodies),
         frozenset(packs.subject_connectives),
         tuple(packs.subject_locatives),
+        {verb: tuple(word for word in packs.prefix_comparators if word.endswith(verb) and word != verb)
+         for verb in packs.verbs},
+        tuple(packs.grant_words),
         frozenset(packs.present_cues),
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
@@ -404,6 +409,8 @@ class CommitmentReader:
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
+        while found and self._in_comparator(text, found):
+            found = cues.last_entry("verb", found[0], clause_start)  # 给予最高不超过500万元: 给予
         if found and self.words.heads.fullmatch(text, found[1], ls):
             earlier = cues.last_entry("verb", found[0], clause_start)
             if earlier:
@@ -420,6 +427,11 @@ class CommitmentReader:
                     and not any(cues.last_entry(cue, found[0], first[1]) for cue in ("future", "modality"))):
                 found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
+
+    def _in_comparator(self, text: str, verb: tuple[int, int, str]) -> bool:
+        """Whether ``verb`` ends a longer comparator word (the 超过 of 不超过)."""
+        return any(len(word) > len(verb[2]) and text.endswith(word, 0, verb[1])
+                   for word in self.words.long_comparators.get(verb[2], ()))
 
     def _metric(self, text: str, cues: "_Cues", mention: Mention, spans: list[tuple[int, int]], index: int,
                 clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
@@ -448,7 +460,10 @@ class CommitmentReader:
             between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
             settled = False
         phrase = between if settled and not following else self._trim_end(between + following)
-        if not phrase and mention.unit_kind in _SHARES and clause_after.startswith("的"):
+        if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
+            # 给予最高不超过500万元的补助: the amount of what is granted.
+            phrase = self._trim_end(self._following(clause_after[1:]))
+        elif not phrase and mention.unit_kind in _SHARES and clause_after.startswith("的"):
             # 实现60%的乡镇通油路: a share with nothing before it measures the noun after it.
             phrase = self._trim_end(self._following(clause_after[1:]))
         elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:

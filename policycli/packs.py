@@ -242,6 +242,7 @@ class Packs:
     metric_predicates: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
+    grant_words: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
     metric_heads: list[str] = field(default_factory=list)
     metric_modifiers: list[str] = field(default_factory=list)
@@ -778,7 +779,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           titles="title_endings")),
     "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
-                                    bare_numerals="bare_numerals", threshold_markers="threshold_markers")),
+                                    bare_numerals="bare_numerals", threshold_markers="threshold_markers",
+                                    grants="grant_words")),
     "subjects": _named("subjects", _lists(frozenset({"issuers"}), issuers="issuers",
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
