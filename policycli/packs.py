@@ -394,17 +394,8 @@ class Packs:
         """A subject named at the start of a text: an organisation (group ``org``,
         tried first) or a place (group ``place``), each followed by a verb or
         another word that opens a predicate."""
-        long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
-        # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
-        short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
         followers = alternation(self.subject_followers + self.verbs)
-        names = alternation(self.places)
-        place_suffixes = alternation(self.place_suffixes)
-        return re.compile(
-            rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
-            rf"(?=(?:{followers}))"
-            rf"|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,、：:\s]|(?:{followers}))"
-        )
+        return self._subject_names(f"(?=(?:{followers}))", rf"(?=[，,、：:\s]|(?:{followers}))")
 
     @cached_property
     def modifier_re(self) -> regex.Pattern:
@@ -415,13 +406,19 @@ class Packs:
     def clause_subject_re(self) -> regex.Pattern:
         """A name that fills a clause after a locative word (在江城港区，…): the
         same names as subject_re, ending at the clause's break."""
+        return self._subject_names("(?=[，,])", "(?=[，,])")
+
+    def _subject_names(self, org_after: str, place_after: str) -> regex.Pattern:
+        """An organisation (group ``org``) or a place (group ``place``) name,
+        each followed by what its lookahead asks for."""
         long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
+        # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
         short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
         names = alternation(self.places)
         place_suffixes = alternation(self.place_suffixes)
         return re.compile(
             rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
-            rf"(?=[，,])|(?P<place>(?:{names})(?:{place_suffixes})?)(?=[，,])"
+            rf"{org_after}|(?P<place>(?:{names})(?:{place_suffixes})?){place_after}"
         )
 
     @cached_property
