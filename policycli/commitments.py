@@ -65,7 +65,6 @@ class _Words:
     respectively: regex.Pattern
     list_split: regex.Pattern
     heads: regex.Pattern
-    modifiers: regex.Pattern
     modifier_end: regex.Pattern
     plan_verbs: frozenset[str]
     baseline: regex.Pattern
@@ -113,7 +112,6 @@ def _words(packs: Packs) -> _Words:
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
-        re.compile(f"(?:{alternation(packs.metric_modifiers)})"),
         re.compile("的|(?=[，,。；;：:])"),
         frozenset(packs.plan_verbs),
         packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
@@ -487,13 +485,13 @@ class CommitmentReader:
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
         stop = self.words.stop_after.search(clause_after)
-        if stop and stop.group() in "的、" and self.words.modifiers.match(clause_after):
+        if stop and stop.group() in "的、" and self.packs.modifier_re.match(clause_after):
             # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
             # past the modifiers, the head noun they qualify names what is
             # counted, when one of the head words ends it.
             if stop.group() == "、":
                 stop = self.words.modifier_end.search(clause_after)
-        if stop and stop.group() == "的" and self.words.modifiers.match(clause_after):
+        if stop and stop.group() == "的" and self.packs.modifier_re.match(clause_after):
             rest = clause_after[stop.end():]
             end = self.words.stop_after.search(rest)
             head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
