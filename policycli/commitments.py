@@ -170,6 +170,7 @@ class CommitmentReader:
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._body: Paragraph | None = None  # the body paragraph being read
         self._body_period: str | None | bool = False  # the period it opens with; False: not read yet
+        self._body_deadline = False  # whether that period is a deadline
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
     def enter(self, paragraph: Paragraph) -> None:
@@ -190,6 +191,7 @@ class CommitmentReader:
             self._opening = paragraph
         self._body = paragraph if paragraph.role == "body" else None
         self._body_period = False
+        self._body_deadline = False
 
     def _enter_title(self, title: str) -> None:
         """What a document's title tells: whom it is about (a news story's or a
@@ -574,6 +576,9 @@ class CommitmentReader:
                 m = self.packs.period_re.match(text, **self._options)
                 if m and _CLAUSE_BREAK.match(text, m.end()):
                     self._body_period = m.group()
+                    # A deadline (到2020年, 未来5年) opens with its future cue; “十四五”期间 does not.
+                    lead = _Cues(m.group(), self.packs, self._options).last_entry("future", len(m.group()))
+                    self._body_deadline = lead is not None and lead[0] == 0
         return self._body_period
 
     @staticmethod
@@ -628,10 +633,8 @@ class CommitmentReader:
         future = cues.last_entry("future", ls)
         if future and future[2].startswith("到") and self.words.span_open.search(text, 0, future[0], **self._options):
             future = None  # 从2010年…到2020年: the end of a span of years, no deadline
-        if future is None and opened is not None:
-            # A deadline (到2020年, 未来5年) opens with its future cue; “十四五”期间 does not.
-            lead = _Cues(opened, self.packs, self._options).last_entry("future", len(opened))
-            future = (0, 0, lead[2]) if lead and lead[0] == 0 else None
+        if future is None and opened is not None and self._body_deadline:
+            future = (0, 0, opened)
         if future:
             fact = cues.last_entry("fact", ls, future[1])
             if fact and fact[2] in self.words.present_cues:
