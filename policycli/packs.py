@@ -226,6 +226,7 @@ class Packs:
     circumfixes: list[tuple[str, str, str]] = field(default_factory=list)
     range_separators: list[str] = field(default_factory=list)
     implicit_currency_words: list[str] = field(default_factory=list)
+    implicit_units: list[str] = field(default_factory=list)
     modality: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     not_verbs: list[str] = field(default_factory=list)
@@ -319,6 +320,11 @@ class Packs:
     @cached_property
     def quantity_re(self) -> regex.Pattern:
         return self._build_quantity()
+
+    @cached_property
+    def implicit_unit(self) -> Unit | None:
+        """The unit a figure after a money word takes (the last one a pack names)."""
+        return self.units.get(self.implicit_units[-1]) if self.implicit_units else None
 
     @cached_property
     def implicit_currency_re(self) -> regex.Pattern:
@@ -755,7 +761,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "suffix": _load_suffix,
     "circumfix": _load_circumfix,
     "range": _named("range", _lists(separators="range_separators")),
-    "implicit": _named("implicit", _lists(currency="implicit_currency_words")),
+    "implicit": _named("implicit", _lists(currency="implicit_currency_words", unit="implicit_units")),
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
                                     nominal="nominal_verbs", elaborations="elaboration_words",
@@ -823,6 +829,8 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
         stray = [word for word in packs.present_cues if word not in packs.fact_cues]
         if stray:
             raise PackError(f"{name}: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
+        if packs.implicit_units and packs.implicit_units[-1] not in packs.units:
+            raise PackError(f"{name}: implicit.unit: {packs.implicit_units[-1]} is no unit any pack defines")
         packs.files.append(PackFile(path.stem, name, entries))
         if path in extra_paths and len(packs.pattern_origins) > patterns_before:
             packs.match_timeout = MATCH_TIMEOUT

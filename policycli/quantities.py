@@ -102,9 +102,8 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
 
 
 _DIGITS = "一二三四五六七八九"
-#: How far before a figure with no unit a money word is looked for, and the unit it implies.
+#: How far before a figure with no unit a money word is looked for.
 _MONEY_REACH = 10
-_YUAN = "元"
 
 
 def _neighbours(numeral: str) -> tuple[str, str] | None:
@@ -200,7 +199,7 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
             packs.grant_words and norm.startswith(tuple(packs.grant_words), end + len(after))):
         return None  # 年营收超10亿元的企业; but 不超过500万元的补助 is the amount granted
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
-        unit = packs.units.get(_YUAN)
+        unit = packs.implicit_unit
     factor = unit.factor if unit else 1.0
     if not math.isfinite(value * factor) or (value_max is not None and not math.isfinite(value_max * factor)):
         return None
