@@ -254,7 +254,7 @@ class CommitmentReader:
 
     def _elaborates(self, text: str, cues: "_Cues", ls: int) -> bool:
         """Whether the clause holding position ``ls`` opens with an elaboration (其中)."""
-        return text.startswith(self.words.elaborations, cues.clause_start(ls)) if self.words.elaborations else False
+        return text.startswith(self.words.elaborations, cues.clause_start(ls))
 
     def _match_headline(self, sentence: Sentence, records: list[Record]) -> None:
         """A headline that states a figure its section then sets as a target, with
