@@ -283,6 +283,7 @@
       if (f === 'sentence') input.rows = 2;
       input.value = r[f] === null || r[f] === undefined ? '' : String(r[f]);
       input.dataset.field = f;
+      if (f === 'text') { input.readOnly = true; input.title = 'The text at start–end: change those to move it'; }
       label.append(input);
       box.append(label);
     }
