@@ -263,7 +263,7 @@
     $('ed-optional').checked = optional.has(r.id);
     const sentence = $('ed-sentence');
     sentence.replaceChildren();
-    const s = r.sentence || '', at = r.text ? s.indexOf(r.text) : -1;
+    const s = r.sentence || '', at = mentionInSentence(r);
     if (at >= 0) sentence.append(s.slice(0, at), el('b', '', r.text), s.slice(at + r.text.length));
     else sentence.textContent = s;
     const box = $('ed-fields');
@@ -287,6 +287,19 @@
       label.append(input);
       box.append(label);
     }
+  }
+  function mentionInSentence(r) { // the occurrence of the mention whose lead-in matches the document's
+    const s = r.sentence || '', text = textOf(r.doc);
+    let best = -1, bestScore = -1;
+    if (!r.text) return -1;
+    const lead = text === null ? '' : text.slice(0, u16Index(text, r.start)).replace(/\s+/g, '');
+    for (let at = s.indexOf(r.text); at >= 0; at = s.indexOf(r.text, at + 1)) {
+      const before = s.slice(0, at).replace(/\s+/g, '');
+      let n = 0;
+      while (n < before.length && n < lead.length && before[before.length - 1 - n] === lead[lead.length - 1 - n]) n++;
+      if (n > bestScore) { best = at; bestScore = n; }
+    }
+    return best;
   }
   function same(a, b) { return a === b || (a === null && b === '') || (a === '' && b === null); }
   function parseField(r, f, raw) { // the value a field takes from its input, or undefined when invalid
