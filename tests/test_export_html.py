@@ -199,3 +199,15 @@ def test_cli_export_from_store_checks_the_stored_hash(tmp_path):
 def test_help_of_both_commands_shows_an_html_example():
     for command in ("extract", "export"):
         assert ".html" in cli(command, "--help").stdout
+
+
+def test_library_page_for_a_text_extracted_in_memory(tmp_path):
+    from policycli.export.doc_texts import DocumentTexts
+
+    text = "通知：全年力争引进亿元以上项目24个，新增企业15家。\n"
+    records = api.extract_text(text, doc="notice")
+    page = build(records, tmp_path / "notice.html", known={"notice": text})
+    assert check_highlights(page, {"notice": text}) == 2
+    texts = DocumentTexts()
+    write_records(records, "html", tmp_path / "unread.html", texts=texts)
+    assert texts.problems == ["notice: cannot be read again (No such file or directory)"]

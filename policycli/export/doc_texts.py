@@ -20,18 +20,21 @@ from ..record import Record
 class DocumentTexts:
     """Reads documents again by the path their records name.
 
-    ``preloaded`` maps a document name to the bytes it was read from (stdin,
-    which cannot be read twice); ``expected_sha256`` maps a path to the hash a
-    store recorded when the records were extracted.
+    ``known`` maps a document name to its text as already read (a library
+    caller's ``extract_text`` input); ``preloaded`` maps a name to the bytes it
+    was read from (stdin, which cannot be read twice); ``expected_sha256`` maps
+    a path to the hash a store recorded when the records were extracted.
     """
 
     def __init__(
         self,
         *,
+        known: Mapping[str, str] | None = None,
         preloaded: Mapping[str, bytes] | None = None,
         expected_sha256: Mapping[str, str | None] | None = None,
         max_bytes: int = readers.DEFAULT_MAX_BYTES,
     ):
+        self.known = dict(known or {})
         self.preloaded = dict(preloaded or {})
         self.expected_sha256 = dict(expected_sha256 or {})
         self.max_bytes = max_bytes
@@ -49,6 +52,8 @@ class DocumentTexts:
         return text, problem
 
     def _read(self, doc: str) -> tuple[str | None, str | None]:
+        if doc in self.known:
+            return self.known[doc], None
         try:
             data = self.preloaded.get(doc)
             if data is None:
