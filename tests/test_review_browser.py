@@ -106,8 +106,12 @@ def documents(tmp_path_factory) -> dict[str, str]:
     return {str(path): readers.read(path).text for path in paths}
 
 
-def open_page(browser, path: Path) -> None:
+def open_page(browser, path: Path, *, fresh: bool = True) -> None:
+    """Open the page and wait for its script; ``fresh`` forgets corrections an earlier test left."""
     browser.get(path.as_uri())
+    if fresh:
+        browser.execute_script("localStorage.clear()")
+        browser.get(path.as_uri())
     for _ in range(100):
         if browser.execute_script("return document.body.dataset.ready") == "true":
             return
@@ -199,6 +203,12 @@ def test_filters_narrow_the_table_and_rows_lead_to_mentions(browser, page):
     chosen = records[int(row.get_attribute("data-id"))]
     selected = browser.find_elements(By.CSS_SELECTOR, "#doc-text .sel")
     assert selected and "".join(seg.text for seg in selected) == chosen.text
+    browser.find_element(By.TAG_NAME, "body").send_keys("j")  # the next record, by keyboard
+    after = records[int(browser.find_element(By.CSS_SELECTOR, "#rows tr.sel").get_attribute("data-id"))]
+    assert after is records[records.index(chosen) + 1]
+    mark = browser.find_element(By.CSS_SELECTOR, "#doc-text mark:not(.sel)")
+    mark.click()  # and from a mention to its row
+    assert browser.find_element(By.CSS_SELECTOR, "#rows tr.sel").get_attribute("data-id") == mark.get_attribute("data-r")
 
 
 def test_corrections_download_as_gold_that_eval_scores(browser, page, documents, downloads, tmp_path):
@@ -244,6 +254,11 @@ def test_corrections_download_as_gold_that_eval_scores(browser, page, documents,
     again = download(browser, downloads)
     assert next(g for g in again if g["text"] == missed)["optional"] is True
     assert len(score(again, load_jsonl(pred)).misses) == 0
+
+    time.sleep(0.5)  # corrections are saved to the browser's storage shortly after each change
+    open_page(browser, path, fresh=False)
+    assert browser.find_element(By.ID, "tally").text == "1 wrong · 1 edited · 1 added · 1 docs reviewed"
+    assert download(browser, downloads) == again
 
 
 def test_seed_and_a_work_report_in_the_browser(browser, shared, tmp_path):

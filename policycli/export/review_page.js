@@ -594,6 +594,17 @@
       renderDoc(r.doc); applyFilters(); changed();
     });
     $('download').addEventListener('click', download);
+    document.addEventListener('keydown', (e) => {
+      if (e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+      const at = view.indexOf(selected);
+      if (e.key === 'j' || e.key === 'k') { // next / previous record in the table's order
+        const next = view[e.key === 'j' ? Math.min(view.length - 1, at + 1) : Math.max(0, at - 1)];
+        if (next !== undefined) { select(next, true); revealRow(next); }
+      } else if (e.key === 'w' && selected >= 0 && !recs[selected].added) $('ed-wrong').click();
+      else if (e.key === 'o' && selected >= 0) $('ed-optional').click();
+      else return;
+      e.preventDefault();
+    });
   }
   function showDoc(d) {
     if (d < 0 || d >= docs.length) return;
