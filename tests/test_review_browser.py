@@ -86,6 +86,7 @@ def browser(downloads):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1440,900", "--lang=zh-CN"):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP violations and script errors
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -177,6 +178,7 @@ def test_every_record_is_highlighted_and_hostile_text_runs_nothing(browser, page
     hostile = list(documents).index(next(p for p in documents if p.endswith("hostile-0.txt")))
     show(browser, hostile)
     assert "<script>window.__pwned = 1</script>" in browser.find_element("id", "doc-text").text
+    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
     shot = tmp_path / "review.png"
     assert browser.save_screenshot(str(shot)) and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
