@@ -211,3 +211,15 @@ def test_library_page_for_a_text_extracted_in_memory(tmp_path):
     texts = DocumentTexts()
     write_records(records, "html", tmp_path / "unread.html", texts=texts)
     assert texts.problems == ["notice: cannot be read again (No such file or directory)"]
+
+
+def test_documents_keep_the_inputs_order(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("没有数字。\n", encoding="utf-8")
+    second.write_text("全年新增企业15家。\n", encoding="utf-8")
+    path = tmp_path / "page.html"
+    write_records(iter(api.extract_file(second)), "html", path,
+                  sources=[SourceInfo(str(first)), SourceInfo(str(second), records=1)])
+    page = Page(path.read_text(encoding="utf-8"))
+    assert [d["name"] for d in page.data["docs"]] == [str(first), str(second)]
+    assert len(page.data["id"]) == 16 and page.records()[0]["doc"] == str(second)

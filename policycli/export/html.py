@@ -110,6 +110,16 @@ def segments(text: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[int
     return pieces
 
 
+def _number(value: object) -> int | float | None:
+    """A numeric field as JSON can carry it (a ``Decimal`` becomes the nearest float)."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _kind_class(kind: object) -> str:
     return f"k-{kind}" if kind in KINDS else "k-other"
 
@@ -150,8 +160,8 @@ def write_html(
     for record in records:
         by_doc.setdefault(record.doc, []).append(record)
     errors = {source.doc: source.error for source in sources}
-    for source in sources:
-        by_doc.setdefault(source.doc, [])
+    if sources:  # in the inputs' order, with those that yielded no record
+        by_doc = {**{source.doc: by_doc.get(source.doc, []) for source in sources}, **by_doc}
 
     strings = _Strings()
     css, script = _asset("review_page.css"), _asset("review_page.js")
@@ -178,14 +188,14 @@ def write_html(
             row = [doc_id]
             for name in FIELD_NAMES[1:]:
                 value = getattr(record, name)
-                row.append(value if name in NUMBER_FIELDS else strings(value))
+                row.append(_number(value) if name in NUMBER_FIELDS else strings(value))
             rows.append(row)
     data = {
         "fields": list(FIELD_NAMES), "kinds": list(KINDS), "unit_kinds": list(UNIT_KINDS),
         "comparators": list(COMPARATORS), "docs": docs, "strings": strings.items, "records": rows,
     }
     payload = _json_for_script(data)
-    data["id"] = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-    out.write(f'<script type="application/json" id="review-data">{_json_for_script(data)}</script>\n')
+    page_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]  # keys the browser's saved corrections
+    out.write(f'<script type="application/json" id="review-data">{payload[:-1]},"id":"{page_id}"}}</script>\n')
     out.write(f"<script>{script}</script>\n</body>\n</html>\n")
     return count
