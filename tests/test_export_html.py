@@ -76,7 +76,7 @@ def test_many_documents_in_one_page(tmp_path):
 
 @pytest.mark.parametrize("case", HOSTILE, ids=lambda c: c["name"])
 def test_hostile_documents_stay_text(tmp_path, case):
-    doc = tmp_path / "hostile.txt"
+    doc = tmp_path / '"><img src=x onerror=alert(1)>.txt'  # the name is shown too: in the title, the lists
     doc.write_bytes(case["text"].encode("utf-8"))
     text = readers.read(doc).text
     records = api.extract_text(text, doc=str(doc))
@@ -222,4 +222,5 @@ def test_documents_keep_the_inputs_order(tmp_path):
                   sources=[SourceInfo(str(first)), SourceInfo(str(second), records=1)])
     page = Page(path.read_text(encoding="utf-8"))
     assert [d["name"] for d in page.data["docs"]] == [str(first), str(second)]
+    assert "<title>policycli review: a.txt and 1 more</title>" in path.read_text(encoding="utf-8")
     assert len(page.data["id"]) == 16 and page.records()[0]["doc"] == str(second)

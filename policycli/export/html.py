@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import PurePath
 from typing import TextIO
 
 from ..record import COMPARATORS, FIELD_NAMES, KINDS, UNIT_KINDS, Record, SourceInfo
@@ -146,7 +147,7 @@ def write_html(
     *,
     sources: Sequence[SourceInfo] = (),
     texts: DocumentTexts | None = None,
-    title: str = "policycli review",
+    title: str | None = None,
 ) -> int:
     """Write the review page for ``records`` to ``out``; returns how many records.
 
@@ -154,6 +155,7 @@ def write_html(
     path each record names); a document whose text cannot be had is listed
     with its records and the reason, without highlights. ``sources`` adds the
     inputs that yielded no record, so a reviewer can still mark figures missed.
+    ``title`` defaults to the first document's name and how many follow.
     """
     texts = texts if texts is not None else DocumentTexts()
     by_doc: dict[str, list[Record]] = {}
@@ -163,6 +165,10 @@ def write_html(
     if sources:  # in the inputs' order, with those that yielded no record
         by_doc = {**{source.doc: by_doc.get(source.doc, []) for source in sources}, **by_doc}
 
+    if title is None:
+        names = [PurePath(doc).name or doc for doc in by_doc]
+        title = "policycli review" + (f": {names[0]}" if names else "") + (
+            f" and {len(names) - 1} more" if len(names) > 1 else "")
     strings = _Strings()
     css, script = _asset("review_page.css"), _asset("review_page.js")
     csp = (f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(css)}; "
