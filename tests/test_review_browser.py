@@ -259,7 +259,7 @@ def test_corrections_download_as_gold_that_eval_scores(browser, page, documents,
 
     time.sleep(0.5)  # corrections are saved to the browser's storage shortly after each change
     open_page(browser, path, fresh=False)
-    assert browser.find_element(By.ID, "tally").text == "1 wrong · 1 edited · 1 added · 1 docs reviewed"
+    assert browser.find_element(By.ID, "tally").text == "1 wrong · 1 edited · 1 added · 1 reviewed"
     assert download(browser, downloads) == again
 
 

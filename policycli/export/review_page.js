@@ -439,7 +439,7 @@
   }
   function tally() {
     const added = recs.length - baseCount - recs.filter((r) => r.deleted).length;
-    $('tally').textContent = `${wrong.size} wrong · ${orig.size} edited · ${added} added · ${reviewed.size} docs reviewed`;
+    $('tally').textContent = `${wrong.size} wrong · ${orig.size} edited · ${added} added · ${reviewed.size} reviewed`;
   }
   function save() {
     try {
@@ -506,7 +506,7 @@
     const total = recs.length;
     const byKind = {};
     for (const r of recs) byKind[r.kind] = (byKind[r.kind] || 0) + 1;
-    $('stats').textContent = `· ${docs.length} document${docs.length === 1 ? '' : 's'} · ${total} records` +
+    $('stats').textContent = `${docs.length} doc${docs.length === 1 ? '' : 's'} · ${total} records` +
       data.kinds.map((k) => ` · ${byKind[k] || 0} ${k}`).join('');
     const docSelect = $('doc-select'), fDoc = $('f-doc');
     docs.forEach((d, i) => {
