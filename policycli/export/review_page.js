@@ -126,7 +126,8 @@
       const r = recs[primary];
       const cls = [seg.tagName === 'MARK' ? 'm' : '', r.added ? 'added' : kindClass(r.kind)];
       if (wrong.has(primary)) cls.push('wrong');
-      if (primary === selected) cls.push('sel');
+      const all = ((seg.dataset.rs || '') + ' ' + (seg.dataset.a || '')).split(' ');
+      if (selected >= 0 && all.includes(String(selected))) cls.push('sel');
       seg.className = cls.join(' ').trim();
     }
   }
@@ -233,7 +234,7 @@
     selected = id;
     const r = recs[id];
     if (r.doc !== shownDoc) renderDoc(r.doc);
-    else { if (before >= 0) paintMention(before); paintMention(id); }
+    else { if (before >= 0 && recs[before].doc === shownDoc) paintMention(before); paintMention(id); }
     for (const tr of $('rows').children) tr.classList.toggle('sel', Number(tr.dataset.id) === id);
     const segs = segIndex.get(id);
     if (segs && scroll) {
