@@ -224,3 +224,5 @@ def test_documents_keep_the_inputs_order(tmp_path):
     assert [d["name"] for d in page.data["docs"]] == [str(first), str(second)]
     assert "<title>policycli review: a.txt and 1 more</title>" in path.read_text(encoding="utf-8")
     assert len(page.data["id"]) == 16 and page.records()[0]["doc"] == str(second)
+    write_records(iter([]), "html", path, sources=[SourceInfo(str(first), status="skipped")])
+    assert Page(path.read_text(encoding="utf-8")).data["docs"] == []  # unchanged since a --db run: not shown

@@ -162,8 +162,9 @@ def write_html(
     for record in records:
         by_doc.setdefault(record.doc, []).append(record)
     errors = {source.doc: source.error for source in sources}
-    if sources:  # in the inputs' order, with those that yielded no record
-        by_doc = {**{source.doc: by_doc.get(source.doc, []) for source in sources}, **by_doc}
+    listed = [source.doc for source in sources if source.status != "skipped"]  # a skipped file wrote nothing
+    if listed:  # in the inputs' order, with those that yielded no record
+        by_doc = {**{doc: by_doc.get(doc, []) for doc in listed}, **by_doc}
 
     if title is None:
         names = [PurePath(doc).name or doc for doc in by_doc]
