@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +13,7 @@ from policycli import api, readers
 from policycli.cli import app
 from policycli.export import format_from_path, write_records
 from policycli.export.html import segments, shown_text
-from policycli.record import FIELD_NAMES, SourceInfo
+from policycli.record import SourceInfo
 
 from conftest import SAMPLES, load_cases
 from review_page import Page, build
