@@ -6,6 +6,7 @@ failed, 2 usage error, 75 store locked by another run.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ app = typer.Typer(
 KIND_HELP = "Keep only these kinds, comma-separated: target, plan, fact."
 UNIT_KIND_HELP = "Keep only these unit kinds, comma-separated: currency, area, percent, count, ..."
 SUBJECT_HELP = "Keep only records whose subject contains this text."
-FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+FORMAT_HELP = "table, json, jsonl, csv, xlsx or html (a review page). Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
 
 
 def _say(line: str) -> None:
@@ -67,6 +68,8 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
         raise _usage_error(f"-o {output}: folder {output.absolute().parent} does not exist")
     if output is None and fmt == "xlsx" and sys.stdout.isatty():
         raise _usage_error("an XLSX workbook cannot go to a terminal; give -o FILE.xlsx")
+    if output is None and fmt == "html" and sys.stdout.isatty():
+        raise _usage_error("an HTML review page cannot go to a terminal; give -o FILE.html")
     return fmt
 
 
@@ -91,7 +94,7 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
+def _write(records, fmt: str, output: Path | None, sources, bom: bool, texts=None) -> bool:
     """Write with the exporters; False when stdout's reader went away mid-way.
 
     Any other write error is one line on stderr and exit code 1.
@@ -99,7 +102,7 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
     from .export import write_records
 
     try:
-        write_records(records, fmt, output, sources=sources, bom=bom)
+        write_records(records, fmt, output, sources=sources, bom=bom, texts=texts)
         if output is None:
             sys.stdout.flush()
     except BrokenPipeError:
@@ -108,7 +111,19 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool) -> bool:
     except OSError as exc:
         _say(f"policycli: {exc.filename or output or 'stdout'}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_FAILED) from None
+    for problem in getattr(texts, "problems", ()):
+        _say(f"policycli: warning: {problem}")
     return True
+
+
+def _page_texts(fmt: str, stdin_data: bytes | None = None, expected_sha256=None, max_bytes=None):
+    """What an HTML page reads its documents' text from; None for the other formats."""
+    if fmt != "html":
+        return None
+    from .export.doc_texts import DocumentTexts
+
+    return DocumentTexts(preloaded={"-": stdin_data} if stdin_data is not None else None,
+                         expected_sha256=expected_sha256, max_bytes=max_bytes or readers.DEFAULT_MAX_BYTES)
 
 
 def _check_packs(pack_paths: tuple[str, ...]):
@@ -140,6 +155,7 @@ def _open_store(db: Path):
 @app.command(epilog="Examples:\n\n"
              "    policycli extract report.txt\n\n"
              "    policycli extract docs/ 'more/*.html' -o commitments.xlsx --kind target\n\n"
+             "    policycli extract report.txt -o review.html\n\n"
              "    cat notice.txt | policycli extract - --format json\n\n"
              "    policycli extract /data/policies --db /data/policies.sqlite -o /data/new.jsonl --quiet")
 def extract(
@@ -193,8 +209,14 @@ def extract(
 
         progress = batch.ProgressBar(len(found.paths), Console(stderr=True))
     note = progress.note if progress is not None else _say
+    stdin = getattr(sys.stdin, "buffer", None)
+    stdin_data = None
+    if fmt == "html" and batch.STDIN in found.paths and stdin is not None:
+        stdin_data = stdin.read(max_bytes + 1)  # kept: the page shows the text the records index
+        stdin = io.BytesIO(stdin_data)
+    texts = _page_texts(fmt, stdin_data, max_bytes=max_bytes)
     results = batch.run(found, packs=packs, pack_paths=pack_paths, jobs=jobs, max_bytes=max_bytes,
-                        store=store, force=force, stdin=getattr(sys.stdin, "buffer", None),
+                        store=store, force=force, stdin=stdin,
                         json_lines=fmt in ("json", "jsonl"))
 
     def records():
@@ -217,7 +239,7 @@ def extract(
     try:
         if progress is not None:
             progress.start()
-        complete = _write(stream, fmt, output, sources, bom=not no_bom)
+        complete = _write(stream, fmt, output, sources, bom=not no_bom, texts=texts)
         if not complete and store is not None:
             for _ in stream:  # the reader has gone, but the store still gets every document
                 pass
@@ -240,7 +262,8 @@ def extract(
 
 @app.command(epilog="Examples:\n\n"
              "    policycli export --db policies.sqlite -o all.xlsx\n\n"
-             "    policycli export --db policies.sqlite -o targets.csv --kind target --since 2026-01-01")
+             "    policycli export --db policies.sqlite -o targets.csv --kind target --since 2026-01-01\n\n"
+             "    policycli export --db policies.sqlite -o review.html --since 2026-01-01")
 def export(
     db: Path = typer.Option(..., "--db", help="The SQLite store written by `extract --db`."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
@@ -269,7 +292,8 @@ def export(
         raise typer.Exit(EXIT_FAILED) from None
     with store:
         sources = store.sources(since)
-        _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom)
+        texts = _page_texts(fmt, expected_sha256={path: seen.sha256 for path, seen in store.known().items()})
+        _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
 
 
 @app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")

@@ -1,4 +1,4 @@
-"""Exporters: write records as a terminal table, JSON, JSON Lines, CSV or XLSX.
+"""Exporters: write records as a terminal table, JSON, JSON Lines, CSV, XLSX or an HTML review page.
 
 ``write_records`` is the one entry point. Records may come from a generator
 and are consumed once; every format except the terminal table streams them.
@@ -19,13 +19,15 @@ from typing import IO
 from ..record import Record, SourceInfo
 from ..rows import RecordRows
 from .atomic import atomic_path
+from .doc_texts import DocumentTexts
 from .csv_out import write_csv
 from .json_array import write_json
 from .jsonl import write_jsonl
 
-FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "html")
 
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
+             ".html": "html", ".htm": "html"}
 
 __all__ = ["FORMATS", "format_from_path", "write_records"]
 
@@ -44,6 +46,7 @@ def write_records(
     bom: bool = True,
     stream: IO | None = None,
     width: int | None = None,
+    texts: DocumentTexts | None = None,
 ) -> int:
     """Write ``records`` in format ``fmt`` to ``dest`` (a path) or ``stream``; returns the count.
 
@@ -51,8 +54,9 @@ def write_records(
     them: the JSON formats write their encoded lines as they are, the others
     unpack them into records. ``sources`` is read only after ``records`` is
     exhausted, so a batch may fill it while the records are produced. ``bom``
-    applies to CSV, ``width`` to the table. Without ``dest``, output goes to
-    ``stream`` (default standard output).
+    applies to CSV, ``width`` to the table. ``texts`` gives the HTML page each
+    document's text (default: read again from the path its records name).
+    Without ``dest``, output goes to ``stream`` (default standard output).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -60,6 +64,8 @@ def write_records(
         records = _unpacked(records)
     if fmt == "xlsx":
         return _write_xlsx(records, dest, stream, sources)
+    if fmt == "html":
+        return _write_html(records, dest, stream, sources, texts)
     if dest is None:
         return _write_text(records, fmt, stream or sys.stdout, sources, bom, width, color=None)
     with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
@@ -103,3 +109,15 @@ def _write_xlsx(records, dest, stream, sources) -> int:
         shutil.copyfileobj(tmp, out)
     out.flush()
     return count
+
+
+def _write_html(records, dest, stream, sources, texts) -> int:
+    from .html import write_html
+
+    if dest is not None:
+        with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+            return write_html(records, out, sources=sources, texts=texts)
+    out = stream if stream is not None else sys.stdout
+    if hasattr(out, "isatty") and out.isatty():
+        raise ValueError("refusing to write an HTML page to a terminal; give an output file")
+    return write_html(records, out, sources=sources, texts=texts)
