@@ -296,6 +296,150 @@ def export(
         _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
 
 
+COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of records, or with --db a stored path."
+
+
+def _compare(command: str, first: str | None, second: str | None, pairs: Path | None, output: Path | None,
+             fmt: str | None, db: Path | None, pack: list[Path], no_bom: bool, quiet: bool, run) -> None:
+    """Load each pair, run ``run(first, second)`` on it and write every
+    comparison; a pair that cannot be read is one line on stderr and exit 1."""
+    from .compare_inputs import CompareInputError, load, read_pairs
+    from .export.comparison import write_comparisons
+
+    if pairs is not None and (first or second):
+        raise _usage_error(f"{command}: give two inputs or --pairs, not both")
+    if pairs is None and not (first and second):
+        raise _usage_error(f"{command}: give two inputs (or --pairs FILE.csv)")
+    fmt = _choose_format(fmt, output)
+    packs = _check_packs(tuple(str(p) for p in pack)) if pack else None
+    try:
+        todo = read_pairs(str(pairs)) if pairs is not None else [(first, second)]
+    except CompareInputError as exc:
+        raise _usage_error(str(exc)) from None
+    store = None
+    if db is not None:
+        from .store import Store, StoreError
+
+        try:
+            store = Store(db, readonly=True)
+        except StoreError as exc:
+            _say(f"policycli: {exc}")
+            raise typer.Exit(EXIT_FAILED) from None
+    comparisons, failed, loaded = [], 0, {}
+    try:
+        for a, b in todo:
+            try:
+                docs = []
+                for name in (a, b):
+                    if name not in loaded:
+                        loaded[name] = load(name, db=store, packs=packs)
+                    docs.append(loaded[name])
+            except CompareInputError as exc:
+                _say(f"policycli: {exc}")
+                failed += 1
+                continue
+            comparisons.append((f"{a} → {b}", run(*docs)))
+    finally:
+        if store is not None:
+            store.close()
+    try:
+        write_comparisons(comparisons, fmt, output, bom=not no_bom)
+        if output is None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError) as exc:
+        _say(f"policycli: {getattr(exc, 'filename', None) or output or 'stdout'}: {getattr(exc, 'strerror', None) or exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    if failed or not quiet:
+        rows = sum(len(rows) for _, rows in comparisons)
+        _say(f"{rows} rows from {len(comparisons)} of {len(todo)} pairs" + (f"; {failed} failed" if failed else ""))
+    raise typer.Exit(EXIT_FAILED if failed else 0)
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli diff report-2025.docx report-2026.txt\n\n"
+             "    policycli diff old.jsonl new.jsonl --format csv > changes.csv\n\n"
+             "    policycli diff --pairs pairs.csv -o changes.xlsx\n\n"
+             "    policycli diff /data/a-2025.docx /data/a-2026.txt --db /data/policies.sqlite")
+def diff(
+    old: Optional[str] = typer.Argument(None, metavar="OLD", help=COMPARE_INPUT_HELP),
+    new: Optional[str] = typer.Argument(None, metavar="NEW", help=COMPARE_INPUT_HELP),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of old,new names, one pair a line."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    old_year: Optional[int] = typer.Option(None, "--old-year", help="OLD's year, when its text does not say."),
+    new_year: Optional[int] = typer.Option(None, "--new-year", help="NEW's year, when its text does not say."),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+) -> None:
+    """Set NEW's targets beside OLD's: raised, lowered, same, reworded, new or dropped.
+
+    Targets pair by indicator (地区生产总值 = 全省生产总值 = GDP; the names are
+    the indicator pack's), unit and year; every target appears once.
+    """
+    from . import compare
+
+    def run(a, b):
+        return compare.diff(a.records, b.records, old_year=old_year or a.year, new_year=new_year or b.year,
+                            packs=_packs_or_none(pack))
+
+    _compare("diff", old, new, pairs, output, fmt, db, pack, no_bom, quiet, run)
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli scorecard report-2025.docx report-2026.txt\n\n"
+             "    policycli scorecard targets.jsonl results.jsonl --tolerance-points 0.3 --format json\n\n"
+             "    policycli scorecard --pairs pairs.csv -o scorecard.xlsx")
+def scorecard(
+    targets: Optional[str] = typer.Argument(None, metavar="TARGETS", help=COMPARE_INPUT_HELP),
+    results: Optional[str] = typer.Argument(None, metavar="RESULTS", help=COMPARE_INPUT_HELP),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of targets,results names, one pair a line."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    tolerance_points: float = typer.Option(0.2, "--tolerance-points", min=0,
+                                           help="How far a rate may fall short of a 左右 target, in percentage points."),
+    tolerance_share: float = typer.Option(0.02, "--tolerance-share", min=0,
+                                          help="How far any other figure may fall short of a 左右 target, as a share of it."),
+    any_metric: bool = typer.Option(False, "--any-metric",
+                                    help="Also judge targets whose metric is no known indicator, by a fact of the same metric."),
+    target_year: Optional[int] = typer.Option(None, "--target-year", help="TARGETS' year, when its text does not say."),
+    review_year: Optional[int] = typer.Option(None, "--review-year",
+                                              help="The year RESULTS' undated figures report. Default: the year before RESULTS'."),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+) -> None:
+    """Check TARGETS' targets against the results RESULTS reports: met, missed or unknown.
+
+    Each target is judged by the fact that reports the same indicator for the
+    target's year, never by a five-year average or another indicator; 左右
+    allows the tolerance. Both sentences are kept as evidence.
+    """
+    from . import compare
+
+    tolerance = compare.Tolerance(tolerance_points, tolerance_share)
+
+    def run(a, b):
+        return compare.scorecard(a.records, b.records, target_year=target_year or a.year, result_year=b.year,
+                                 review_year=review_year, tolerance=tolerance, any_metric=any_metric,
+                                 result_text=b.text, packs=_packs_or_none(pack))
+
+    _compare("scorecard", targets, results, pairs, output, fmt, db, pack, no_bom, quiet, run)
+
+
+def _packs_or_none(pack: list[Path]):
+    """The packs with the user's added (loaded once, already checked), or None for the bundled ones."""
+    if not pack:
+        return None
+    from .packs import load_packs
+
+    return load_packs(extra=tuple(str(p) for p in pack))
+
+
 @app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")
 def eval_(
     gold: Path = typer.Argument(..., help="Gold records, JSON Lines."),

@@ -1,0 +1,106 @@
+"""What ``diff`` and ``scorecard`` compare: a document's records, from the
+document itself, from a JSON Lines file of records (``extract --format
+jsonl``) or from a ``--db`` store, with the document's year and, where the
+document is read, its text.
+
+A failure is a ``CompareInputError`` whose message is one line naming the
+input and the problem.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import readers
+from .compare import document_year, guess_year, name_year
+from .record import FIELD_NAMES, Record
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+class CompareInputError(Exception):
+    """An input that cannot be compared; the message is one line naming it."""
+
+
+@dataclass(slots=True)
+class Document:
+    """One side of a comparison: its name, records, year (None when nothing
+    gives it) and text (None for records read from a file or a store)."""
+
+    name: str
+    records: list[Record]
+    year: int | None = None
+    text: str | None = None
+
+
+def load(name: str, *, db=None, packs=None, max_bytes: int = readers.DEFAULT_MAX_BYTES) -> Document:
+    """The records of ``name``: from the store ``db`` when given (the document
+    stored under that path), else from a JSON Lines file of records, else by
+    reading and extracting the document."""
+    if db is not None:
+        records = [r for r in db.records() if r.doc == name]
+        if not records:
+            raise CompareInputError(f"{name}: no such document in the store (or it has no records)")
+        return Document(name, records, name_year(name) or guess_year(records))
+    if Path(name).suffix.lower() in JSONL_SUFFIXES:
+        records = _jsonl(name)
+        docs = {r.doc for r in records}
+        year = name_year(docs.pop()) if len(docs) == 1 else None
+        return Document(name, records, year or name_year(name) or guess_year(records))
+    from .api import extract_text
+
+    try:
+        source = readers.read(name, max_bytes=max_bytes)
+    except readers.ReadError as exc:
+        raise CompareInputError(" ".join(str(exc).split())) from None
+    records = extract_text(source.text, doc=name, packs=packs)
+    year = document_year(source.text) or name_year(name) or guess_year(records)
+    return Document(name, records, year, source.text)
+
+
+def _jsonl(path: str) -> list[Record]:
+    records = []
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CompareInputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+                if not isinstance(row, dict):
+                    raise CompareInputError(f"{path}:{number}: expected a record object")
+                missing = [f for f in ("kind", "value", "text") if f not in row]
+                if missing:
+                    raise CompareInputError(f"{path}:{number}: not a record (no {', '.join(missing)})")
+                records.append(Record.from_dict({f: row.get(f) for f in FIELD_NAMES}))
+    except OSError as exc:
+        raise CompareInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise CompareInputError(f"{path}: not UTF-8 text") from None
+    return records
+
+
+def read_pairs(path: str) -> list[tuple[str, str]]:
+    """The (old, new) pairs of a CSV file, one pair a line; a header line
+    ``old,new`` and blank lines are skipped."""
+    pairs = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.reader(handle), 1):
+                cells = [c.strip() for c in row]
+                if not any(cells) or (number == 1 and [c.lower() for c in cells[:2]] == ["old", "new"]):
+                    continue
+                if len(cells) != 2 or not all(cells):
+                    raise CompareInputError(f"{path}:{number}: expected two names, old,new")
+                pairs.append((cells[0], cells[1]))
+    except OSError as exc:
+        raise CompareInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise CompareInputError(f"{path}: not UTF-8 text") from None
+    if not pairs:
+        raise CompareInputError(f"{path}: no pairs")
+    return pairs

@@ -1,0 +1,194 @@
+"""Comparison rows (``diff`` and ``scorecard``) in the formats of ``extract``.
+
+JSON Lines and JSON write each row as an object whose record fields
+(``old``, ``new``, ``target``, ``actual``) are record objects in schema
+order. CSV and XLSX flatten a row: the row's own fields, then each record's
+``doc``, ``text``, ``value``, ``value_max``, ``unit``, ``comparator``,
+``period`` and ``sentence`` behind its prefix (``old_text``…). The XLSX
+workbook has one sheet per comparison and a Summary sheet of counts; the
+terminal table shows one block per comparison and a closing count.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import IO, Any
+
+from ..compare import CHANGES, DIFF_FIELDS, SCORE_FIELDS, STATUSES, DiffRow, ScoreRow
+from .atomic import atomic_path
+from .csv_out import BOM, csv_cell
+from .safety import strip_terminal_controls, xlsx_text
+
+#: The record fields a flattened row keeps of each record it holds.
+RECORD_COLUMNS = ("doc", "text", "value", "value_max", "unit", "comparator", "period", "sentence")
+
+#: One comparison: its title (old → new) and its rows.
+Comparison = tuple[str, Sequence[DiffRow | ScoreRow]]
+
+
+def _shape(rows: Sequence[DiffRow | ScoreRow]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The row's own fields, its record fields, and its verdict's possible values."""
+    if rows and isinstance(rows[0], ScoreRow):
+        return ("indicator", "subject", "status", "gap"), ("target", "actual"), STATUSES
+    return ("indicator", "subject", "change"), ("old", "new"), CHANGES
+
+
+def flat_header(rows: Sequence[DiffRow | ScoreRow]) -> list[str]:
+    own, held, _ = _shape(rows)
+    return [*own, *(f"{side}_{name}" for side in held for name in RECORD_COLUMNS)]
+
+
+def flat_row(row: DiffRow | ScoreRow) -> list[Any]:
+    own, held, _ = _shape([row])
+    values = [getattr(row, name) for name in own]
+    for side in held:
+        record = getattr(row, side)
+        values.extend(getattr(record, name) if record is not None else None for name in RECORD_COLUMNS)
+    return values
+
+
+def verdict(row: DiffRow | ScoreRow) -> str:
+    return row.status if isinstance(row, ScoreRow) else row.change
+
+
+def write_comparisons(comparisons: Sequence[Comparison], fmt: str, dest: str | os.PathLike | None = None, *,
+                      bom: bool = True, stream: IO | None = None, width: int | None = None) -> int:
+    """Write every comparison's rows in ``fmt`` to ``dest`` (atomically) or
+    ``stream`` (default stdout); returns how many rows."""
+    if fmt == "xlsx":
+        if dest is None:
+            raise ValueError("an XLSX workbook needs an output file")
+        with atomic_path(dest) as tmp:
+            return _write_xlsx(comparisons, tmp)
+    if dest is None:
+        return _write_text(comparisons, fmt, stream or sys.stdout, bom, width, color=None)
+    with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        return _write_text(comparisons, fmt, out, bom, width or 120, color=False)
+
+
+def _write_text(comparisons, fmt, out, bom, width, color) -> int:
+    rows = [row for _, group in comparisons for row in group]
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        out.write(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        if bom:
+            out.write(BOM)
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(flat_header(rows))
+        for row in rows:
+            writer.writerow([csv_cell(v) for v in flat_row(row)])
+    elif fmt == "table":
+        _write_table(comparisons, out, width, color)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return len(rows)
+
+
+def _mention(record) -> str:
+    if record is None:
+        return "—"
+    period = f" ({record.period})" if record.period else ""
+    return strip_terminal_controls(f"{record.text}{period}")
+
+
+def _write_table(comparisons, out, width, color) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=width, color_system="auto" if color is not False else None,
+                      force_terminal=color, highlight=False)
+    totals: Counter = Counter()
+    for title, rows in comparisons:
+        own, held, _ = _shape(rows)
+        scoring = "status" in own
+        table = Table(title=strip_terminal_controls(title), box=box.SQUARE, title_justify="left")
+        table.add_column("Indicator", ratio=2)
+        table.add_column(held[0].capitalize(), ratio=2)
+        table.add_column(held[1].capitalize(), ratio=2)
+        table.add_column("Status" if scoring else "Change", no_wrap=True)
+        if scoring:
+            table.add_column("Gap", justify="right", no_wrap=True)
+        table.add_column("Evidence" if scoring else "Sentence", ratio=5)
+        for row in rows:
+            first, second = getattr(row, held[0]), getattr(row, held[1])
+            shown = second or first
+            cells = [strip_terminal_controls(row.indicator or "—"), _mention(first), _mention(second), verdict(row)]
+            if scoring:
+                cells.append("" if row.gap is None else f"{row.gap:g}")
+            cells.append(strip_terminal_controls(_window(shown)))
+            table.add_row(*cells)
+        totals.update(verdict(row) for row in rows)
+        console.print(table)
+    counts = ", ".join(f"{n} {name}" for name, n in sorted(totals.items(), key=lambda kv: _order(kv[0])))
+    console.print(f"{sum(totals.values())} rows: {counts or 'none'}, from {len(comparisons)} "
+                  f"comparison{'s' if len(comparisons) != 1 else ''}")
+
+
+def _order(name: str) -> int:
+    values = CHANGES + STATUSES
+    return values.index(name) if name in values else len(values)
+
+
+def _window(record, reach: int = 20) -> str:
+    """The record's sentence around its mention, cut with … where long."""
+    sentence = record.sentence or ""
+    at = sentence.find(record.text)
+    if at < 0 or len(sentence) <= 2 * reach + len(record.text):
+        return sentence
+    left, right = max(0, at - reach), min(len(sentence), at + len(record.text) + reach)
+    return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = "".join(c for c in title if c not in "[]:*?/\\'").strip() or "Comparison"
+    name = name[:28]
+    candidate, n = name, 2
+    while candidate.lower() in used or candidate.lower() == "summary":
+        candidate, n = f"{name[:25]} {n}", n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _cell(value: Any) -> Any:
+    return xlsx_text(value) if isinstance(value, str) else value
+
+
+def _write_xlsx(comparisons: Sequence[Comparison], path) -> int:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    used: set[str] = set()
+    header_font = Font(bold=True)
+    values = CHANGES if not comparisons or not comparisons[0][1] or isinstance(comparisons[0][1][0], DiffRow) \
+        else STATUSES
+    summary.append(["comparison", "sheet", "rows", *values])
+    count = 0
+    for title, rows in comparisons:
+        sheet = book.create_sheet(_sheet_name(title, used))
+        sheet.append([_cell(h) for h in flat_header(rows)])
+        for row in rows:
+            sheet.append([_cell(v) for v in flat_row(row)])
+        for cell in sheet[1]:
+            cell.font = header_font
+        sheet.freeze_panes = "A2"
+        tally = Counter(verdict(row) for row in rows)
+        summary.append([_cell(title), sheet.title, len(rows), *(tally.get(v, 0) for v in values)])
+        count += len(rows)
+    for cell in summary[1]:
+        cell.font = header_font
+    book.save(path)
+    return count
+
+
+__all__ = ["DIFF_FIELDS", "SCORE_FIELDS", "flat_header", "flat_row", "write_comparisons"]
