@@ -210,10 +210,14 @@ def name_year(name: str) -> int | None:
 
 def guess_year(records: Sequence[Record]) -> int | None:
     """A document's year read from its targets when nothing else gives it: the
-    earliest year any target's period names (a report's annual targets carry
-    its own year; its longer ones, later years)."""
-    years = [int(y) for r in records if r.kind == "target" and r.period for y in _YEAR.findall(r.period)]
-    return min(years) if years else None
+    earliest year any target's period names, else any target's section (a
+    report's annual targets carry its own year; its longer ones, later years)."""
+    for field in ("period", "section"):
+        years = [int(y) for r in records if r.kind == "target" and getattr(r, field)
+                 for y in _YEAR.findall(getattr(r, field))]
+        if years:
+            return min(years)
+    return None
 
 
 def main_subject(records: Iterable[Record]) -> str | None:
