@@ -301,7 +301,7 @@ COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of re
 
 def _compare(command: str, first: str | None, second: str | None, pairs: Path | None, output: Path | None,
              fmt: str | None, db: Path | None, pack: list[Path], no_bom: bool, quiet: bool, run) -> None:
-    """Load each pair, run ``run(first, second)`` on it and write every
+    """Load each pair, run ``run(first, second, packs)`` on it and write every
     comparison; a pair that cannot be read is one line on stderr and exit 1."""
     from .compare_inputs import CompareInputError, load, read_pairs
     from .export.comparison import write_comparisons
@@ -338,7 +338,7 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
                 _say(f"policycli: {exc}")
                 failed += 1
                 continue
-            comparisons.append((f"{a} → {b}", run(*docs)))
+            comparisons.append((f"{a} → {b}", run(*docs, packs)))
     finally:
         if store is not None:
             store.close()
@@ -382,9 +382,9 @@ def diff(
     """
     from . import compare
 
-    def run(a, b):
+    def run(a, b, packs):
         return compare.diff(a.records, b.records, old_year=old_year or a.year, new_year=new_year or b.year,
-                            packs=_packs_or_none(pack))
+                            packs=packs)
 
     _compare("diff", old, new, pairs, output, fmt, db, pack, no_bom, quiet, run)
 
@@ -423,21 +423,12 @@ def scorecard(
 
     tolerance = compare.Tolerance(tolerance_points, tolerance_share)
 
-    def run(a, b):
+    def run(a, b, packs):
         return compare.scorecard(a.records, b.records, target_year=target_year or a.year, result_year=b.year,
                                  review_year=review_year, tolerance=tolerance, any_metric=any_metric,
-                                 result_text=b.text, packs=_packs_or_none(pack))
+                                 result_text=b.text, packs=packs)
 
     _compare("scorecard", targets, results, pairs, output, fmt, db, pack, no_bom, quiet, run)
-
-
-def _packs_or_none(pack: list[Path]):
-    """The packs with the user's added (loaded once, already checked), or None for the bundled ones."""
-    if not pack:
-        return None
-    from .packs import load_packs
-
-    return load_packs(extra=tuple(str(p) for p in pack))
 
 
 @app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")

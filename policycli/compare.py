@@ -186,13 +186,27 @@ class IndicatorReader:
     def _before(record: Record, clause: bool) -> str:
         """The sentence up to the record's figure, or only the clause the figure ends."""
         sentence = record.sentence or ""
-        at = sentence.find(record.text)
+        at = figure_at(sentence, record.text, record.metric)
         if at < 0:
             return ""
         if not clause:
             return sentence[:at]
         breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, at))
         return sentence[breaks[-1].end() if breaks else 0:at]
+
+
+def figure_at(sentence: str, text: str, metric: str | None = None) -> int:
+    """Where ``text`` stands in ``sentence`` as a whole figure (5% not inside
+    15%): the first after ``metric`` where the metric is written there, else
+    the first; -1 when it is not there."""
+    anchor = sentence.find(metric) if metric else -1
+    for start in ((anchor, 0) if anchor > 0 else (0,)):
+        at = sentence.find(text, start) if text else -1
+        while at > 0 and sentence[at - 1].isdigit() and text[:1].isdigit():
+            at = sentence.find(text, at + 1)
+        if at >= 0:
+            return at
+    return -1
 
 
 def document_year(text: str, reach: int = 3000) -> int | None:
@@ -345,8 +359,21 @@ def diff(old_records: Iterable[Record], new_records: Iterable[Record], *,
     new_year = new_year if new_year is not None else guess_year(new)
     old_items, new_items = _items(reader, old, old_year), _items(reader, new, new_year)
     partner = {j: i for i, j in _pairs(old_items, new_items)}
-    paired_old = set(partner.values())
-    rows = []
+    # Rows follow the new document; a dropped target follows the row that
+    # holds the old target before it (or leads, when none does).
+    dropped_after: dict[int, list[int]] = {}
+    paired_old = sorted(partner.values())
+    row_of_old = {i: j for j, i in partner.items()}
+    for i in range(len(old_items)):
+        if i not in row_of_old:
+            earlier = [k for k in paired_old if k < i]
+            dropped_after.setdefault(row_of_old[earlier[-1]] if earlier else -1, []).append(i)
+
+    def dropped(j: int) -> list[DiffRow]:
+        return [DiffRow(old_items[i].indicator, old_items[i].record.subject, old_items[i].record, None, "dropped")
+                for i in dropped_after.get(j, ())]
+
+    rows = dropped(-1)
     for j, item in enumerate(new_items):
         i = partner.get(j)
         if i is None:
@@ -355,9 +382,7 @@ def diff(old_records: Iterable[Record], new_records: Iterable[Record], *,
             before = old_items[i].record
             rows.append(DiffRow(item.indicator, item.record.subject or before.subject, before, item.record,
                                 change_of(before, item.record)))
-    for i, item in enumerate(old_items):
-        if i not in paired_old:
-            rows.append(DiffRow(item.indicator, item.record.subject, item.record, None, "dropped"))
+        rows.extend(dropped(j))
     return rows
 
 

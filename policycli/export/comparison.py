@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ..compare import CHANGES, DIFF_FIELDS, SCORE_FIELDS, STATUSES, DiffRow, ScoreRow
+from ..compare import CHANGES, DIFF_FIELDS, SCORE_FIELDS, STATUSES, DiffRow, ScoreRow, figure_at
 from .atomic import atomic_path
 from .csv_out import BOM, csv_cell
 from .safety import strip_terminal_controls, xlsx_text
@@ -123,7 +123,7 @@ def _write_table(comparisons, out, width, color) -> None:
             cells = [strip_terminal_controls(row.indicator or "—"), _mention(first), _mention(second), verdict(row)]
             if scoring:
                 cells.append("" if row.gap is None else f"{row.gap:g}")
-            cells.append(strip_terminal_controls(_window(shown)))
+            cells.append(_evidence(shown))
             table.add_row(*cells)
         totals.update(verdict(row) for row in rows)
         console.print(table)
@@ -137,14 +137,29 @@ def _order(name: str) -> int:
     return values.index(name) if name in values else len(values)
 
 
-def _window(record, reach: int = 20) -> str:
-    """The record's sentence around its mention, cut with … where long."""
+#: Characters of a sentence shown before and after the mention in the table:
+#: few before, so that the mention stays in view in a narrow column.
+LEAD, TAIL = 8, 24
+
+
+def _evidence(record):
+    """The sentence from shortly before the mention, the mention highlighted."""
+    from rich.text import Text
+
+    from .table import MENTION_STYLE
+
     sentence = record.sentence or ""
-    at = sentence.find(record.text)
-    if at < 0 or len(sentence) <= 2 * reach + len(record.text):
-        return sentence
-    left, right = max(0, at - reach), min(len(sentence), at + len(record.text) + reach)
-    return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
+    start = figure_at(sentence, record.text, record.metric)
+    if start < 0:
+        return Text(strip_terminal_controls(sentence))
+    end = start + len(record.text)
+    left = max(0, start - LEAD)
+    text = Text("…" if left else "")
+    text.append(strip_terminal_controls(sentence[left:start]))
+    text.append(strip_terminal_controls(sentence[start:end]), style=MENTION_STYLE)
+    right = min(len(sentence), end + TAIL)
+    text.append(strip_terminal_controls(sentence[end:right]) + ("…" if right < len(sentence) else ""))
+    return text
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
