@@ -27,7 +27,7 @@ class CompareInputError(Exception):
 @dataclass(slots=True)
 class Document:
     """One side of a comparison: its name, records, year (None when nothing
-    gives it) and text (None for records read from a file or a store)."""
+    gives it) and the text their offsets index (None when it cannot be had)."""
 
     name: str
     records: list[Record]
@@ -43,12 +43,12 @@ def load(name: str, *, db=None, packs=None, max_bytes: int = readers.DEFAULT_MAX
         records = [r for r in db.records() if r.doc == name]
         if not records:
             raise CompareInputError(f"{name}: no such document in the store (or it has no records)")
-        return Document(name, records, name_year(name) or guess_year(records))
+        return _with_source(Document(name, records, name_year(name) or guess_year(records)), max_bytes)
     if Path(name).suffix.lower() in JSONL_SUFFIXES:
         records = _jsonl(name)
         docs = {r.doc for r in records}
         year = name_year(docs.pop()) if len(docs) == 1 else None
-        return Document(name, records, year or name_year(name) or guess_year(records))
+        return _with_source(Document(name, records, year or name_year(name) or guess_year(records)), max_bytes)
     from .api import extract_text
 
     try:
@@ -58,6 +58,24 @@ def load(name: str, *, db=None, packs=None, max_bytes: int = readers.DEFAULT_MAX
     records = extract_text(source.text, doc=name, packs=packs)
     year = document_year(source.text) or name_year(name) or guess_year(records)
     return Document(name, records, year, source.text)
+
+
+def _with_source(doc: Document, max_bytes: int) -> Document:
+    """``doc`` with the text of the document its records came from, when that
+    document is still where they say and every record's offsets still point
+    at its mention there (the paragraphs around a figure then count, as when
+    the document itself is compared); the year written in it when it gives one."""
+    names = {r.doc for r in doc.records}
+    if len(names) != 1:
+        return doc
+    try:
+        text = readers.read(names.pop(), max_bytes=max_bytes).text
+    except (readers.ReadError, OSError, ValueError):
+        return doc
+    if all(text[r.start:r.end] == r.text for r in doc.records):
+        doc.text = text
+        doc.year = document_year(text) or doc.year
+    return doc
 
 
 def _jsonl(path: str) -> list[Record]:

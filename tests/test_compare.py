@@ -193,7 +193,22 @@ def test_jsonl_input_gives_the_same_records(sample, tmp_path):
     path.write_text("".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in sample[0].records),
                     encoding="utf-8")
     doc = load(str(path))
-    assert doc.records == sample[0].records and doc.year == 2025 and doc.text is None
+    assert doc.records == sample[0].records and doc.year == 2025
+    assert doc.text == sample[0].text  # the document the records name is still there
+
+
+@pytest.mark.parametrize("change", ["moved", "edited"])
+def test_jsonl_input_without_its_document_has_no_text(sample, tmp_path, change):
+    source = tmp_path / "report-2026.txt"
+    source.write_text(sample[1].text if change == "edited" else "", encoding="utf-8")
+    records = [Record(**{**r.to_dict(), "doc": str(source if change == "edited" else tmp_path / "gone-2026.txt")})
+               for r in sample[1].records]
+    if change == "edited":
+        source.write_text("前言。\n" + sample[1].text, encoding="utf-8")
+    path = tmp_path / "new.jsonl"
+    path.write_text("".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    doc = load(str(path))
+    assert doc.text is None and doc.year == 2026
 
 
 @pytest.mark.parametrize("content, words", [
