@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import tomllib
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -105,10 +106,10 @@ def test_records_from_jsonl_and_from_a_store(tmp_path):
         shutil.copy(path, docs)
     db = tmp_path / "s.sqlite"
     assert cli("extract", docs, "--db", db, "-o", tmp_path / "all.jsonl", "--quiet").exit_code == 0
-    stored = cli("diff", docs / SAMPLE["old"], docs / SAMPLE["new"], "--db", db, "-f", "jsonl")
+    stored = cli("diff", docs / Path(OLD).name, docs / Path(NEW).name, "--db", db, "-f", "jsonl")
     assert stored.exit_code == 0, stored.stderr
     assert sorted(r["change"] for r in lines(stored.stdout)) == sorted(e[3] for e in SAMPLE["diff"])
-    missing = cli("diff", docs / "nothing.txt", docs / SAMPLE["new"], "--db", db, "-f", "jsonl")
+    missing = cli("diff", docs / "nothing.txt", docs / Path(NEW).name, "--db", db, "-f", "jsonl")
     assert missing.exit_code == 1 and "no such document in the store" in missing.stderr
 
 
