@@ -405,7 +405,7 @@ def judge(target: Record, actual: Record, reader: IndicatorReader, indicator: st
     direction = reader.better(indicator)
     if target.verb in reader.ceiling_verbs:
         direction = "lower"
-    elif sign < 0 and direction == "higher" and target.comparator in ("~", "="):
+    elif sign < 0 and direction == "higher":
         direction = "lower"  # a fall of 2%: falling further beats it
     comparator = target.comparator
     if comparator in (">=", ">", "<=", "<"):
@@ -481,7 +481,3 @@ def _first_report(facts: list[Record]) -> Record | None:
     first = facts[0]
     return [f for f in facts if f.sentence == first.sentence and f.doc == first.doc][-1]
 
-
-def tally(rows: Iterable[DiffRow | ScoreRow]) -> Counter:
-    """How many rows of each change or status."""
-    return Counter(row.change if isinstance(row, DiffRow) else row.status for row in rows)

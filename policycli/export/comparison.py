@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ..compare import CHANGES, DIFF_FIELDS, SCORE_FIELDS, STATUSES, DiffRow, ScoreRow, figure_at
+from ..compare import CHANGES, STATUSES, DiffRow, ScoreRow, figure_at
 from .atomic import atomic_path
 from .csv_out import BOM, csv_cell
 from .safety import strip_terminal_controls, xlsx_text
@@ -206,4 +206,4 @@ def _write_xlsx(comparisons: Sequence[Comparison], path) -> int:
     return count
 
 
-__all__ = ["DIFF_FIELDS", "SCORE_FIELDS", "flat_header", "flat_row", "write_comparisons"]
+__all__ = ["flat_header", "flat_row", "write_comparisons"]
