@@ -303,7 +303,7 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
              fmt: str | None, db: Path | None, pack: list[Path], no_bom: bool, quiet: bool, run) -> None:
     """Load each pair, run ``run(first, second, packs)`` on it and write every
     comparison; a pair that cannot be read is one line on stderr and exit 1."""
-    from .compare_inputs import CompareInputError, load, read_pairs
+    from .compare_inputs import CompareInputError, load, read_pairs, stored_records
     from .export.comparison import write_comparisons
 
     if pairs is not None and (first or second):
@@ -316,32 +316,29 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
         todo = read_pairs(str(pairs)) if pairs is not None else [(first, second)]
     except CompareInputError as exc:
         raise _usage_error(str(exc)) from None
-    store = None
+    stored = None
     if db is not None:
         from .store import Store, StoreError
 
         try:
-            store = Store(db, readonly=True)
+            with Store(db, readonly=True) as store:
+                stored = stored_records(store, {name for pair in todo for name in pair})
         except StoreError as exc:
             _say(f"policycli: {exc}")
             raise typer.Exit(EXIT_FAILED) from None
     comparisons, failed, loaded = [], 0, {}
-    try:
-        for a, b in todo:
-            try:
-                docs = []
-                for name in (a, b):
-                    if name not in loaded:
-                        loaded[name] = load(name, db=store, packs=packs)
-                    docs.append(loaded[name])
-            except CompareInputError as exc:
-                _say(f"policycli: {exc}")
-                failed += 1
-                continue
-            comparisons.append((f"{a} → {b}", run(*docs, packs)))
-    finally:
-        if store is not None:
-            store.close()
+    for a, b in todo:
+        try:
+            docs = []
+            for name in (a, b):
+                if name not in loaded:
+                    loaded[name] = load(name, stored=stored, packs=packs)
+                docs.append(loaded[name])
+        except CompareInputError as exc:
+            _say(f"policycli: {exc}")
+            failed += 1
+            continue
+        comparisons.append((f"{a} → {b}", run(*docs, packs)))
     try:
         write_comparisons(comparisons, fmt, output, bom=not no_bom)
         if output is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,33 @@ class Document:
     text: str | None = None
 
 
-def load(name: str, *, db=None, packs=None, max_bytes: int = readers.DEFAULT_MAX_BYTES) -> Document:
-    """The records of ``name``: from the store ``db`` when given (the document
-    stored under that path), else from a JSON Lines file of records, else by
-    reading and extracting the document."""
-    if db is not None:
-        records = [r for r in db.records() if r.doc == name]
+def stored_records(store, names: Iterable[str]) -> dict[str, list[Record]]:
+    """The records a store keeps of each of ``names``, read in one pass; a
+    name matches a stored path as written or as the same file."""
+    wanted = {name: name for name in names}
+    wanted.update({_same_file(name): name for name in names})
+    found: dict[str, list[Record]] = {}
+    seen: dict[str, str | None] = {}
+    for record in store.records():
+        if record.doc not in seen:
+            seen[record.doc] = wanted.get(record.doc) or wanted.get(_same_file(record.doc))
+        name = seen[record.doc]
+        if name is not None:
+            found.setdefault(name, []).append(record)
+    return found
+
+
+def _same_file(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def load(name: str, *, stored: dict[str, list[Record]] | None = None, packs=None,
+         max_bytes: int = readers.DEFAULT_MAX_BYTES) -> Document:
+    """The records of ``name``: from ``stored`` when given (what
+    ``stored_records`` read from a store), else from a JSON Lines file of
+    records, else by reading and extracting the document."""
+    if stored is not None:
+        records = stored.get(name)
         if not records:
             raise CompareInputError(f"{name}: no such document in the store (or it has no records)")
         return _with_source(Document(name, records, name_year(name) or guess_year(records)), max_bytes)
