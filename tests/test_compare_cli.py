@@ -94,7 +94,7 @@ def test_a_pair_that_fails_is_one_line_and_the_others_are_written(tmp_path):
     assert "gone.txt" in result.stderr and "1 failed" in result.stderr
 
 
-def test_records_from_jsonl_and_from_a_store(tmp_path):
+def test_records_from_jsonl_and_from_a_store(tmp_path, monkeypatch):
     for name, path in (("old", OLD), ("new", NEW)):
         result = cli("extract", path, "--format", "jsonl", "-o", tmp_path / f"{name}.jsonl")
         assert result.exit_code == 0
@@ -109,6 +109,9 @@ def test_records_from_jsonl_and_from_a_store(tmp_path):
     stored = cli("diff", docs / Path(OLD).name, docs / Path(NEW).name, "--db", db, "-f", "jsonl")
     assert stored.exit_code == 0, stored.stderr
     assert sorted(r["change"] for r in lines(stored.stdout)) == sorted(e[3] for e in SAMPLE["diff"])
+    monkeypatch.chdir(tmp_path)  # the store holds absolute paths; a relative name finds the same file
+    relative = cli("diff", f"docs/{Path(OLD).name}", f"docs/{Path(NEW).name}", "--db", db, "-f", "jsonl")
+    assert relative.exit_code == 0 and relative.stdout == stored.stdout
     missing = cli("diff", docs / "nothing.txt", docs / Path(NEW).name, "--db", db, "-f", "jsonl")
     assert missing.exit_code == 1 and "no such document in the store" in missing.stderr
 
