@@ -340,7 +340,7 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
             continue
         comparisons.append((f"{a} → {b}", run(*docs, packs)))
     try:
-        write_comparisons(comparisons, fmt, output, bom=not no_bom)
+        write_comparisons(comparisons, fmt, output, kind=command, bom=not no_bom)
         if output is None:
             sys.stdout.flush()
     except BrokenPipeError:

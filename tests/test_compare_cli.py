@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import CASES, SAMPLES
 from policycli.cli import app
-from policycli.compare import DIFF_FIELDS, SCORE_FIELDS
+from policycli.compare import CHANGES, DIFF_FIELDS, SCORE_FIELDS, STATUSES
 from policycli.record import FIELD_NAMES
 
 SAMPLE = tomllib.loads((CASES / "compare_samples.toml").read_text(encoding="utf-8"))
@@ -81,8 +81,26 @@ def test_xlsx_has_a_sheet_per_comparison_and_a_summary(tmp_path):
     second = dict(zip(header, summary[2]))  # the same pair the other way round
     assert (second["raised"], second["lowered"], second["new"], second["dropped"]) == \
         (expected["lowered"], expected["raised"], expected["dropped"], expected["new"])
+    total = dict(zip(header, summary[3]))
+    assert total["comparison"] == "all" and total["rows"] == 2 * len(SAMPLE["diff"])
+    assert total["raised"] == total["lowered"] == expected["raised"] + expected["lowered"]
     sheet = list(book[first["sheet"]].values)
     assert sheet[0][:3] == ("indicator", "subject", "change") and len(sheet) == len(SAMPLE["diff"]) + 1
+
+
+@pytest.mark.parametrize("command, verdict", [("diff", "change"), ("scorecard", "status")])
+def test_documents_without_targets_still_write_their_columns(tmp_path, command, verdict):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("会议听取了有关情况的汇报。\n", encoding="utf-8")
+    out = tmp_path / "empty.csv"
+    result = cli(command, plain, plain, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    header = out.read_text(encoding="utf-8").lstrip("\ufeff").splitlines()[0].split(",")
+    assert verdict in header and len(header) > 4
+    book_path = tmp_path / "empty.xlsx"
+    assert cli(command, plain, plain, "-o", book_path).exit_code == 0
+    summary = list(load_workbook(book_path, read_only=True)["Summary"].values)
+    assert summary[1][2] == 0 and summary[0][3:] == (CHANGES if command == "diff" else STATUSES)
 
 
 def test_a_pair_that_fails_is_one_line_and_the_others_are_written(tmp_path):

@@ -5,7 +5,8 @@ JSON Lines and JSON write each row as an object whose record fields
 order. CSV and XLSX flatten a row: the row's own fields, then each record's
 ``doc``, ``text``, ``value``, ``value_max``, ``unit``, ``comparator``,
 ``period`` and ``sentence`` behind its prefix (``old_text``…). The XLSX
-workbook has one sheet per comparison and a Summary sheet of counts; the
+workbook has one sheet per comparison and a Summary sheet of counts (a row
+per comparison, then one for all of them); the
 terminal table shows one block per comparison and a closing count.
 """
 from __future__ import annotations
@@ -30,20 +31,29 @@ RECORD_COLUMNS = ("doc", "text", "value", "value_max", "unit", "comparator", "pe
 Comparison = tuple[str, Sequence[DiffRow | ScoreRow]]
 
 
-def _shape(rows: Sequence[DiffRow | ScoreRow]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The row's own fields, its record fields, and its verdict's possible values."""
-    if rows and isinstance(rows[0], ScoreRow):
-        return ("indicator", "subject", "status", "gap"), ("target", "actual"), STATUSES
-    return ("indicator", "subject", "change"), ("old", "new"), CHANGES
+#: What each kind of comparison writes: its own fields, the records it holds
+#: and the values its verdict takes.
+SHAPES = {
+    "diff": (("indicator", "subject", "change"), ("old", "new"), CHANGES),
+    "scorecard": (("indicator", "subject", "status", "gap"), ("target", "actual"), STATUSES),
+}
 
 
-def flat_header(rows: Sequence[DiffRow | ScoreRow]) -> list[str]:
-    own, held, _ = _shape(rows)
+def kind_of(comparisons: Sequence[Comparison]) -> str:
+    """"scorecard" when the rows are ScoreRows, else "diff"."""
+    for _, rows in comparisons:
+        if rows:
+            return "scorecard" if isinstance(rows[0], ScoreRow) else "diff"
+    return "diff"
+
+
+def flat_header(kind: str) -> list[str]:
+    own, held, _ = SHAPES[kind]
     return [*own, *(f"{side}_{name}" for side in held for name in RECORD_COLUMNS)]
 
 
 def flat_row(row: DiffRow | ScoreRow) -> list[Any]:
-    own, held, _ = _shape([row])
+    own, held, _ = SHAPES["scorecard" if isinstance(row, ScoreRow) else "diff"]
     values = [getattr(row, name) for name in own]
     for side in held:
         record = getattr(row, side)
@@ -56,21 +66,26 @@ def verdict(row: DiffRow | ScoreRow) -> str:
 
 
 def write_comparisons(comparisons: Sequence[Comparison], fmt: str, dest: str | os.PathLike | None = None, *,
-                      bom: bool = True, stream: IO | None = None, width: int | None = None) -> int:
+                      kind: str | None = None, bom: bool = True, stream: IO | None = None,
+                      width: int | None = None) -> int:
     """Write every comparison's rows in ``fmt`` to ``dest`` (atomically) or
-    ``stream`` (default stdout); returns how many rows."""
+    ``stream`` (default stdout); returns how many rows. ``kind`` ("diff" or
+    "scorecard") names the columns when there may be no row to tell them by."""
+    kind = kind or kind_of(comparisons)
+    if kind not in SHAPES:
+        raise ValueError(f"unknown comparison {kind!r}; expected diff or scorecard")
     if fmt == "xlsx":
         if dest is None:
             raise ValueError("an XLSX workbook needs an output file")
         with atomic_path(dest) as tmp:
-            return _write_xlsx(comparisons, tmp)
+            return _write_xlsx(comparisons, kind, tmp)
     if dest is None:
-        return _write_text(comparisons, fmt, stream or sys.stdout, bom, width, color=None)
+        return _write_text(comparisons, kind, fmt, stream or sys.stdout, bom, width, color=None)
     with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-        return _write_text(comparisons, fmt, out, bom, width or 120, color=False)
+        return _write_text(comparisons, kind, fmt, out, bom, width or 120, color=False)
 
 
-def _write_text(comparisons, fmt, out, bom, width, color) -> int:
+def _write_text(comparisons, kind, fmt, out, bom, width, color) -> int:
     rows = [row for _, group in comparisons for row in group]
     if fmt == "jsonl":
         for row in rows:
@@ -81,11 +96,11 @@ def _write_text(comparisons, fmt, out, bom, width, color) -> int:
         if bom:
             out.write(BOM)
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(flat_header(rows))
+        writer.writerow(flat_header(kind))
         for row in rows:
             writer.writerow([csv_cell(v) for v in flat_row(row)])
     elif fmt == "table":
-        _write_table(comparisons, out, width, color)
+        _write_table(comparisons, kind, out, width, color)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return len(rows)
@@ -98,7 +113,7 @@ def _mention(record) -> str:
     return strip_terminal_controls(f"{record.text}{period}")
 
 
-def _write_table(comparisons, out, width, color) -> None:
+def _write_table(comparisons, kind, out, width, color) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -107,8 +122,8 @@ def _write_table(comparisons, out, width, color) -> None:
                       force_terminal=color, highlight=False)
     totals: Counter = Counter()
     for title, rows in comparisons:
-        own, held, _ = _shape(rows)
-        scoring = "status" in own
+        _, held, _ = SHAPES[kind]
+        scoring = kind == "scorecard"
         table = Table(title=strip_terminal_controls(title), box=box.SQUARE, title_justify="left")
         table.add_column("Indicator", ratio=2)
         table.add_column(held[0].capitalize(), ratio=2)
@@ -176,7 +191,7 @@ def _cell(value: Any) -> Any:
     return xlsx_text(value) if isinstance(value, str) else value
 
 
-def _write_xlsx(comparisons: Sequence[Comparison], path) -> int:
+def _write_xlsx(comparisons: Sequence[Comparison], kind: str, path) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -185,13 +200,12 @@ def _write_xlsx(comparisons: Sequence[Comparison], path) -> int:
     summary.title = "Summary"
     used: set[str] = set()
     header_font = Font(bold=True)
-    values = CHANGES if not comparisons or not comparisons[0][1] or isinstance(comparisons[0][1][0], DiffRow) \
-        else STATUSES
+    values = SHAPES[kind][2]
     summary.append(["comparison", "sheet", "rows", *values])
-    count = 0
+    count, totals = 0, Counter()
     for title, rows in comparisons:
         sheet = book.create_sheet(_sheet_name(title, used))
-        sheet.append([_cell(h) for h in flat_header(rows)])
+        sheet.append([_cell(h) for h in flat_header(kind)])
         for row in rows:
             sheet.append([_cell(v) for v in flat_row(row)])
         for cell in sheet[1]:
@@ -200,10 +214,13 @@ def _write_xlsx(comparisons: Sequence[Comparison], path) -> int:
         tally = Counter(verdict(row) for row in rows)
         summary.append([_cell(title), sheet.title, len(rows), *(tally.get(v, 0) for v in values)])
         count += len(rows)
+        totals.update(tally)
+    if len(comparisons) > 1:
+        summary.append(["all", None, count, *(totals.get(v, 0) for v in values)])
     for cell in summary[1]:
         cell.font = header_font
     book.save(path)
     return count
 
 
-__all__ = ["flat_header", "flat_row", "write_comparisons"]
+__all__ = ["SHAPES", "flat_header", "flat_row", "kind_of", "write_comparisons"]
