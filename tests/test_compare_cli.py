@@ -71,7 +71,7 @@ def test_xlsx_has_a_sheet_per_comparison_and_a_summary(tmp_path):
     result = cli("diff", "--pairs", pairs, "-o", out)
     assert result.exit_code == 0, result.stderr
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames[0] == "Summary" and len(book.sheetnames) == 3
+    assert book.sheetnames == ["Summary", "qinglan-2025→2026", "qinglan-2026→2025"]
     summary = list(book["Summary"].values)
     assert summary[0][:3] == ("comparison", "sheet", "rows")
     header = summary[0]

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 from collections import Counter
+from pathlib import PurePath
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -178,7 +179,20 @@ def _evidence(record):
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(c for c in title if c not in "[]:*?/\\'").strip() or "Comparison"
+    """A unique sheet name (31 characters at most, none Excel refuses) from a
+    comparison's title: the two file names without folders or suffixes, the
+    part they share written once (beijing-gwr-2025→2026)."""
+    names = [PurePath(part.strip()).stem for part in title.split(" → ")]
+    if len(names) == 2:
+        shared = 0
+        while shared < min(map(len, names)) and names[0][shared] == names[1][shared]:
+            shared += 1
+        while shared and names[0][shared - 1].isalnum():
+            shared -= 1  # keep a word whole: 2025→2026, not 5→6
+        name = f"{names[0]}→{names[1][shared:]}" if shared else f"{names[0]}→{names[1]}"
+    else:
+        name = title
+    name = "".join(c for c in name if c not in "[]:*?/\\'").strip() or "Comparison"
     name = name[:28]
     candidate, n = name, 2
     while candidate.lower() in used or candidate.lower() == "summary":
