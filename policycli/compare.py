@@ -272,15 +272,15 @@ def _close(a: float | None, b: float | None) -> bool:
 def change_of(old: Record, new: Record) -> str:
     """raised, lowered, same or reworded: the new target's figure against the old one's.
 
-    A range compares by both ends (the lower end, then the upper one); a
-    target whose figure is unchanged but whose comparator or wording differs
-    (65万人 → 65万人以上) is reworded."""
+    A range compares by both ends; one widened or narrowed at both ends
+    alike is reworded, as is a figure kept with another comparator (65万人 →
+    65万人以上, 5%左右 → 5%以上). The same figure and comparator written
+    otherwise (5％ → 5%) is the same."""
     old_lo, new_lo = old.value, new.value
     old_hi = old.value_max if old.value_max is not None else old_lo
     new_hi = new.value_max if new.value_max is not None else new_lo
     if _close(old_lo, new_lo) and _close(old_hi, new_hi):
-        same = old.comparator == new.comparator and "".join(old.text.split()) == "".join(new.text.split())
-        return "same" if same or old.comparator == new.comparator else "reworded"
+        return "same" if old.comparator == new.comparator else "reworded"
     up = (new_lo >= old_lo or _close(new_lo, old_lo)) and (new_hi >= old_hi or _close(new_hi, old_hi))
     down = (new_lo <= old_lo or _close(new_lo, old_lo)) and (new_hi <= old_hi or _close(new_hi, old_hi))
     if up != down:
