@@ -300,10 +300,11 @@ COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of re
 
 
 def _compare(command: str, first: str | None, second: str | None, pairs: Path | None, output: Path | None,
-             fmt: str | None, db: Path | None, pack: list[Path], no_bom: bool, quiet: bool, run) -> None:
-    """Load each pair, run ``run(first, second, packs)`` on it and write every
+             fmt: str | None, db: Path | None, pack: list[Path], max_bytes: int, no_bom: bool, quiet: bool,
+             run) -> None:
+    """Run ``run(first, second, packs)`` on each pair and write every
     comparison; a pair that cannot be read is one line on stderr and exit 1."""
-    from .compare_inputs import CompareInputError, load, read_pairs, stored_records
+    from .compare_inputs import CompareInputError, compare_pairs, read_pairs, stored_records
     from .export.comparison import write_comparisons
 
     if pairs is not None and (first or second):
@@ -326,19 +327,15 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
         except StoreError as exc:
             _say(f"policycli: {exc}")
             raise typer.Exit(EXIT_FAILED) from None
-    comparisons, failed, loaded = [], 0, {}
-    for a, b in todo:
-        try:
-            docs = []
-            for name in (a, b):
-                if name not in loaded:
-                    loaded[name] = load(name, stored=stored, packs=packs)
-                docs.append(loaded[name])
-        except CompareInputError as exc:
-            _say(f"policycli: {exc}")
-            failed += 1
-            continue
-        comparisons.append((f"{a} → {b}", run(*docs, packs)))
+    try:
+        comparisons, errors = compare_pairs(todo, lambda a, b: run(a, b, packs), stored=stored, packs=packs,
+                                            max_bytes=max_bytes)
+    except KeyboardInterrupt:
+        _say("policycli: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    for error in errors:
+        _say(f"policycli: {error}")
+    failed = len(errors)
     try:
         write_comparisons(comparisons, fmt, output, kind=command, bom=not no_bom)
         if output is None:
@@ -367,6 +364,8 @@ def diff(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
     pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse documents larger than this."),
     old_year: Optional[int] = typer.Option(None, "--old-year", help="OLD's year. Default: read from its text, name or targets."),
     new_year: Optional[int] = typer.Option(None, "--new-year", help="NEW's year. Default: read from its text, name or targets."),
     no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
@@ -383,7 +382,7 @@ def diff(
         return compare.diff(a.records, b.records, old_year=old_year or a.year, new_year=new_year or b.year,
                             packs=packs)
 
-    _compare("diff", old, new, pairs, output, fmt, db, pack, no_bom, quiet, run)
+    _compare("diff", old, new, pairs, output, fmt, db, pack, max_bytes, no_bom, quiet, run)
 
 
 @app.command(epilog="Examples:\n\n"
@@ -398,6 +397,8 @@ def scorecard(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
     pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse documents larger than this."),
     tolerance_points: float = typer.Option(0.2, "--tolerance-points", min=0,
                                            help="左右 allows a rate this many percentage points either way."),
     tolerance_share: float = typer.Option(0.02, "--tolerance-share", min=0,
@@ -425,7 +426,7 @@ def scorecard(
                                  review_year=review_year, tolerance=tolerance, any_metric=any_metric,
                                  result_text=b.text, packs=packs)
 
-    _compare("scorecard", targets, results, pairs, output, fmt, db, pack, no_bom, quiet, run)
+    _compare("scorecard", targets, results, pairs, output, fmt, db, pack, max_bytes, no_bom, quiet, run)
 
 
 @app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,14 +72,40 @@ def load(name: str, *, stored: dict[str, list[Record]] | None = None, packs=None
         year = name_year(docs.pop()) if len(docs) == 1 else None
         return _with_source(Document(name, records, year or name_year(name) or guess_year(records)), max_bytes)
     from .api import extract_text
+    from .packs import PackTimeout
 
     try:
         source = readers.read(name, max_bytes=max_bytes)
-    except readers.ReadError as exc:
+        records = extract_text(source.text, doc=name, packs=packs)
+    except (readers.ReadError, PackTimeout) as exc:
         raise CompareInputError(" ".join(str(exc).split())) from None
-    records = extract_text(source.text, doc=name, packs=packs)
     year = document_year(source.text) or name_year(name) or guess_year(records)
     return Document(name, records, year, source.text)
+
+
+def compare_pairs(pairs: Sequence[tuple[str, str]], run: Callable[[Document, Document], list], *,
+                  stored: dict[str, list[Record]] | None = None, packs=None,
+                  max_bytes: int = readers.DEFAULT_MAX_BYTES) -> tuple[list[tuple[str, list]], list[str]]:
+    """``run(first, second)`` on each pair's documents, each document loaded
+    once: the comparisons, titled ``first → second``, and one line for each
+    pair that could not be loaded (the other pairs go on)."""
+    loaded: dict[str, Document | CompareInputError] = {}
+    comparisons, errors = [], []
+    for pair in pairs:
+        docs = []
+        for name in pair:
+            if name not in loaded:
+                try:
+                    loaded[name] = load(name, stored=stored, packs=packs, max_bytes=max_bytes)
+                except CompareInputError as exc:
+                    loaded[name] = exc
+            docs.append(loaded[name])
+        failure = next((d for d in docs if isinstance(d, CompareInputError)), None)
+        if failure is not None:
+            errors.append(str(failure))
+            continue
+        comparisons.append((f"{pair[0]} → {pair[1]}", run(*docs)))
+    return comparisons, errors
 
 
 def _with_source(doc: Document, max_bytes: int) -> Document:

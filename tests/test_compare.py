@@ -237,3 +237,22 @@ def test_pairs_file(tmp_path):
     path.write_text("a.txt,b.txt,c.txt\n", encoding="utf-8")
     with pytest.raises(CompareInputError, match="pairs.csv:1"):
         read_pairs(str(path))
+
+
+def test_compare_pairs_loads_each_document_once_and_goes_on_past_failures(tmp_path, sample, monkeypatch):
+    from policycli import compare_inputs
+
+    calls = Counter()
+    real_load = compare_inputs.load
+
+    def counting_load(name, **options):
+        calls[name] += 1
+        return real_load(name, **options)
+
+    monkeypatch.setattr(compare_inputs, "load", counting_load)
+    old, new, gone = sample[0].name, sample[1].name, str(tmp_path / "gone.txt")
+    pairs = [(old, new), (gone, new), (old, gone), (new, old)]
+    comparisons, errors = compare_inputs.compare_pairs(pairs, lambda a, b: compare.diff(a.records, b.records))
+    assert [title for title, _ in comparisons] == [f"{old} → {new}", f"{new} → {old}"]
+    assert len(errors) == 2 and all("gone.txt" in e for e in errors)
+    assert set(calls.values()) == {1}

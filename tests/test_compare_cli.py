@@ -112,6 +112,13 @@ def test_a_pair_that_fails_is_one_line_and_the_others_are_written(tmp_path):
     assert "gone.txt" in result.stderr and "1 failed" in result.stderr
 
 
+def test_a_document_over_max_bytes_is_refused_in_one_line():
+    result = cli("diff", OLD, NEW, "--max-bytes", "100", "-f", "jsonl")
+    assert result.exit_code == 1 and result.stdout == ""
+    lines_ = result.stderr.splitlines()
+    assert any(Path(OLD).name in line for line in lines_) and "0 rows from 0 of 1 pairs; 1 failed" in result.stderr
+
+
 def test_records_from_jsonl_and_from_a_store(tmp_path, monkeypatch):
     for name, path in (("old", OLD), ("new", NEW)):
         result = cli("extract", path, "--format", "jsonl", "-o", tmp_path / f"{name}.jsonl")
