@@ -181,3 +181,17 @@ def test_help_ends_with_examples(command):
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert re.search(rf"Examples:.*policycli {command} .*--pairs", result.stdout, re.S)
+
+
+@pytest.mark.parametrize("command", ["diff", "scorecard"])
+def test_the_readme_example_is_what_the_command_prints(command, monkeypatch):
+    root = SAMPLES.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.search(rf"`COLUMNS=100 policycli {command} ([^`]*)`[^`]*```\n(.*?)\n```", readme, re.S)
+    assert shown, f"README shows no {command} example"
+    monkeypatch.chdir(root)
+    # On a terminal the format is the table; the test runner is no terminal, so it asks for it.
+    result = CliRunner().invoke(app, [command, *shown.group(1).split(), "--format", "table"], env={"COLUMNS": "100"})
+    printed = "\n".join(line.rstrip() for line in result.stdout.splitlines())
+    head, _, tail = shown.group(2).partition("\n…\n")
+    assert printed.startswith(head) and printed.endswith(tail)
