@@ -25,8 +25,8 @@ from .record import Record
 
 CHANGES = ("raised", "lowered", "same", "reworded", "new", "dropped")
 STATUSES = ("met", "missed", "unknown")
-#: Units read as rates, whose 左右 tolerance is in percentage points.
-RATE_UNITS = ("%", "个百分点")
+#: Unit kinds read as rates, whose 左右 tolerance is in percentage points.
+RATE_KINDS = ("percent", "percentage_point")
 
 #: The field names of a diff row and a scorecard row, in output order.
 DIFF_FIELDS = ("indicator", "subject", "old", "new", "change")
@@ -48,7 +48,7 @@ class Tolerance:
     share: float = 0.02
 
     def of(self, record: Record) -> float:
-        if record.unit in RATE_UNITS:
+        if record.unit_kind in RATE_KINDS:
             return self.points
         return abs(record.value) * self.share
 

@@ -34,9 +34,9 @@ def test_change(case):
 def test_judge(case):
     reader = compare.IndicatorReader()
     target, actual = figure(case["target"]), figure(case["actual"])
-    if case["target"][1] == "":
-        target.unit = "%" if case["target"][0] < 100 else "人"
-        actual.unit = target.unit
+    if case["target"][0] >= 100:  # a count, not a rate
+        for record in (target, actual):
+            record.unit, record.unit_kind = "人", "count"
     status, gap = compare.judge(target, actual, reader, case.get("indicator", "指标"))
     assert status == case["status"]
     assert isinstance(gap, float)
