@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import readers
 from .compare import document_year, guess_year, name_year
-from .record import FIELD_NAMES, Record
+from .record import FIELD_NAMES, KINDS, Record
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -139,15 +139,31 @@ def _jsonl(path: str) -> list[Record]:
                     raise CompareInputError(f"{path}:{number}: not JSON ({exc.msg})") from None
                 if not isinstance(row, dict):
                     raise CompareInputError(f"{path}:{number}: expected a record object")
-                missing = [f for f in ("kind", "value", "text") if f not in row]
-                if missing:
-                    raise CompareInputError(f"{path}:{number}: not a record (no {', '.join(missing)})")
+                problem = _not_a_record(row)
+                if problem:
+                    raise CompareInputError(f"{path}:{number}: not a record ({problem})")
                 records.append(Record.from_dict({f: row.get(f) for f in FIELD_NAMES}))
     except OSError as exc:
         raise CompareInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise CompareInputError(f"{path}: not UTF-8 text") from None
     return records
+
+
+def _not_a_record(row: dict) -> str | None:
+    """What keeps a JSON object from being a record compare can use, or None."""
+    for name, kinds in (("start", int), ("end", int), ("value", (int, float)), ("text", str), ("kind", str)):
+        value = row.get(name)
+        if value is None:
+            return f"no {name}"
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"{name} is {json.dumps(value, ensure_ascii=False)}"
+    if row["kind"] not in KINDS:
+        return f"kind is {row['kind']!r}, not one of {', '.join(KINDS)}"
+    if row.get("value_max") is not None and (isinstance(row["value_max"], bool)
+                                             or not isinstance(row["value_max"], (int, float))):
+        return f"value_max is {json.dumps(row['value_max'], ensure_ascii=False)}"
+    return None
 
 
 def read_pairs(path: str) -> list[tuple[str, str]]:

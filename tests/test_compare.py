@@ -216,7 +216,9 @@ def test_jsonl_input_without_its_document_has_no_text(sample, tmp_path, change):
 @pytest.mark.parametrize("content, words", [
     ('{"kind": "target"\n', ["bad.jsonl:1", "not JSON"]),
     ('[1, 2]\n', ["bad.jsonl:1", "record object"]),
-    ('\n{"doc": "x"}\n', ["bad.jsonl:2", "not a record"]),
+    ('\n{"doc": "x"}\n', ["bad.jsonl:2", "not a record", "no start"]),
+    ('{"start": 0, "end": 2, "text": "5%", "value": "5", "kind": "target"}\n', ["bad.jsonl:1", 'value is "5"']),
+    ('{"start": 0, "end": 2, "text": "5%", "value": 5, "kind": "goal"}\n', ["bad.jsonl:1", "kind is 'goal'"]),
 ])
 def test_a_bad_jsonl_input_is_one_line(tmp_path, content, words):
     path = tmp_path / "bad.jsonl"
