@@ -209,10 +209,14 @@ def figure_at(sentence: str, text: str, metric: str | None = None) -> int:
     return -1
 
 
+#: A year as a text writes it: 2026年 (not 2026-02-02 in a page's header).
+_WRITTEN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+
 def document_year(text: str, reach: int = 3000) -> int | None:
     """The year a document is dated: the first year written near its top
     (a work report's title or the date of the session it was given at)."""
-    match = _YEAR.search(text[:reach])
+    match = _WRITTEN_YEAR.search(text[:reach])
     return int(match.group(1)) if match else None
 
 

@@ -260,3 +260,19 @@ def test_compare_pairs_loads_each_document_once_and_goes_on_past_failures(tmp_pa
     assert [title for title, _ in comparisons] == [f"{old} → {new}", f"{new} → {old}"]
     assert len(errors) == 2 and all("gone.txt" in e for e in errors)
     assert set(calls.values()) == {1}
+
+
+@pytest.mark.parametrize("text, year", [
+    ("2025年青岚市政府工作报告\n", 2025),
+    ("下载\n打印\n时间：2024-02-02\n政府工作报告\n（2026年1月27日在省人民代表大会上）\n", 2026),
+    ("通知\n各单位：请于本月底前报送材料。\n", None),
+])
+def test_document_year(text, year):
+    assert compare.document_year(text) == year
+
+
+@pytest.mark.parametrize("name, year", [
+    ("reports/beijing-gwr-2025.docx", 2025), ("2026.jsonl", 2026), ("a-2025-vs-2026.jsonl", None), ("x.txt", None),
+])
+def test_name_year(name, year):
+    assert compare.name_year(name) == year
