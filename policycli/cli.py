@@ -296,6 +296,7 @@ def export(
         _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
 
 
+COMPARE_FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
 COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of records, or with --db a stored path."
 
 
@@ -305,13 +306,15 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
     """Run ``run(first, second, packs)`` on each pair and write every
     comparison; a pair that cannot be read is one line on stderr and exit 1."""
     from .compare_inputs import CompareInputError, compare_pairs, read_pairs, stored_records
-    from .export.comparison import write_comparisons
+    from .export.comparison import FORMATS, write_comparisons
 
     if pairs is not None and (first or second):
         raise _usage_error(f"{command}: give two inputs or --pairs, not both")
     if pairs is None and not (first and second):
         raise _usage_error(f"{command}: give two inputs (or --pairs FILE.csv)")
     fmt = _choose_format(fmt, output)
+    if fmt not in FORMATS:
+        raise _usage_error(f"{command} writes {', '.join(FORMATS)}, not {fmt}")
     packs = _check_packs(tuple(str(p) for p in pack)) if pack else None
     try:
         todo = read_pairs(str(pairs)) if pairs is not None else [(first, second)]
@@ -361,7 +364,7 @@ def diff(
     new: Optional[str] = typer.Argument(None, metavar="NEW", help=COMPARE_INPUT_HELP),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of old,new names, one pair a line."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
     pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
     max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
@@ -394,7 +397,7 @@ def scorecard(
     results: Optional[str] = typer.Argument(None, metavar="RESULTS", help=COMPARE_INPUT_HELP),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of targets,results names, one pair a line."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
     pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
     max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,

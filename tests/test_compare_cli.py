@@ -146,6 +146,7 @@ def test_records_from_jsonl_and_from_a_store(tmp_path, monkeypatch):
     (["diff", OLD, NEW, "--pairs", "p.csv"], "not both"),
     (["scorecard", OLD, NEW, "--format", "docx"], "unknown format"),
     (["diff", OLD, NEW, "-o", "out.weird"], "cannot tell the format"),
+    (["diff", OLD, NEW, "-o", "out.html"], "diff writes table, json, jsonl, csv, xlsx, not html"),
     (["scorecard", "--pairs", "nowhere.csv"], "nowhere.csv"),
 ])
 def test_usage_errors_exit_2(args, message):

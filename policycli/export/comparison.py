@@ -25,6 +25,9 @@ from .atomic import atomic_path
 from .csv_out import BOM, csv_cell
 from .safety import strip_terminal_controls, xlsx_text
 
+#: The formats a comparison is written in (those of ``extract`` but the review page).
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx")
+
 #: The record fields a flattened row keeps of each record it holds.
 RECORD_COLUMNS = ("doc", "text", "value", "value_max", "unit", "comparator", "period", "sentence")
 
@@ -73,6 +76,8 @@ def write_comparisons(comparisons: Sequence[Comparison], fmt: str, dest: str | o
     ``stream`` (default stdout); returns how many rows. ``kind`` ("diff" or
     "scorecard") names the columns when there may be no row to tell them by."""
     kind = kind or kind_of(comparisons)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} for a comparison; expected one of {', '.join(FORMATS)}")
     if kind not in SHAPES:
         raise ValueError(f"unknown comparison {kind!r}; expected diff or scorecard")
     if fmt == "xlsx":
@@ -237,4 +242,4 @@ def _write_xlsx(comparisons: Sequence[Comparison], kind: str, path) -> int:
     return count
 
 
-__all__ = ["SHAPES", "flat_header", "flat_row", "kind_of", "write_comparisons"]
+__all__ = ["FORMATS", "SHAPES", "flat_header", "flat_row", "kind_of", "write_comparisons"]
