@@ -296,6 +296,142 @@ def export(
         _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
 
 
+COMPARE_FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of records, or with --db a stored path."
+
+
+def _compare(command: str, first: str | None, second: str | None, pairs: Path | None, output: Path | None,
+             fmt: str | None, db: Path | None, pack: list[Path], max_bytes: int, no_bom: bool, quiet: bool,
+             run) -> None:
+    """Run ``run(first, second, packs)`` on each pair and write every
+    comparison; a pair that cannot be read is one line on stderr and exit 1."""
+    from .compare_inputs import CompareInputError, compare_pairs, read_pairs, stored_records
+    from .export.comparison import FORMATS, write_comparisons
+
+    if pairs is not None and (first or second):
+        raise _usage_error(f"{command}: give two inputs or --pairs, not both")
+    if pairs is None and not (first and second):
+        raise _usage_error(f"{command}: give two inputs (or --pairs FILE.csv)")
+    fmt = _choose_format(fmt, output)
+    if fmt not in FORMATS:
+        raise _usage_error(f"{command} writes {', '.join(FORMATS)}, not {fmt}")
+    packs = _check_packs(tuple(str(p) for p in pack)) if pack else None
+    try:
+        todo = read_pairs(str(pairs)) if pairs is not None else [(first, second)]
+    except CompareInputError as exc:
+        raise _usage_error(str(exc)) from None
+    stored = None
+    if db is not None:
+        from .store import Store, StoreError
+
+        try:
+            with Store(db, readonly=True) as store:
+                stored = stored_records(store, {name for pair in todo for name in pair})
+        except StoreError as exc:
+            _say(f"policycli: {exc}")
+            raise typer.Exit(EXIT_FAILED) from None
+    try:
+        comparisons, errors = compare_pairs(todo, lambda a, b: run(a, b, packs), stored=stored, packs=packs,
+                                            max_bytes=max_bytes)
+    except KeyboardInterrupt:
+        _say("policycli: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    for error in errors:
+        _say(f"policycli: {error}")
+    failed = len(errors)
+    try:
+        write_comparisons(comparisons, fmt, output, kind=command, bom=not no_bom)
+        if output is None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError) as exc:
+        _say(f"policycli: {getattr(exc, 'filename', None) or output or 'stdout'}: {getattr(exc, 'strerror', None) or exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    if failed or not quiet:
+        rows = sum(len(rows) for _, rows in comparisons)
+        _say(f"{rows} rows from {len(comparisons)} of {len(todo)} pairs" + (f"; {failed} failed" if failed else ""))
+    raise typer.Exit(EXIT_FAILED if failed else 0)
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli diff report-2025.docx report-2026.txt\n\n"
+             "    policycli diff old.jsonl new.jsonl --format csv > changes.csv\n\n"
+             "    policycli diff --pairs pairs.csv -o changes.xlsx\n\n"
+             "    policycli diff /data/a-2025.docx /data/a-2026.txt --db /data/policies.sqlite")
+def diff(
+    old: Optional[str] = typer.Argument(None, metavar="OLD", help=COMPARE_INPUT_HELP),
+    new: Optional[str] = typer.Argument(None, metavar="NEW", help=COMPARE_INPUT_HELP),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of old,new names, one pair a line."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse documents larger than this."),
+    old_year: Optional[int] = typer.Option(None, "--old-year", help="OLD's year. Default: read from its text, name or targets."),
+    new_year: Optional[int] = typer.Option(None, "--new-year", help="NEW's year. Default: read from its text, name or targets."),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+) -> None:
+    """Set NEW's targets beside OLD's: raised, lowered, same, reworded, new or dropped.
+
+    Targets pair by indicator (地区生产总值 = 全省生产总值 = GDP; the names are
+    the indicator pack's), unit and year; every target appears once.
+    """
+    from . import compare
+
+    def run(a, b, packs):
+        return compare.diff(a.records, b.records, old_year=old_year or a.year, new_year=new_year or b.year,
+                            packs=packs)
+
+    _compare("diff", old, new, pairs, output, fmt, db, pack, max_bytes, no_bom, quiet, run)
+
+
+@app.command(epilog="Examples:\n\n"
+             "    policycli scorecard report-2025.docx report-2026.txt\n\n"
+             "    policycli scorecard targets.jsonl results.jsonl --tolerance-points 0.3 --format json\n\n"
+             "    policycli scorecard --pairs pairs.csv -o scorecard.xlsx")
+def scorecard(
+    targets: Optional[str] = typer.Argument(None, metavar="TARGETS", help=COMPARE_INPUT_HELP),
+    results: Optional[str] = typer.Argument(None, metavar="RESULTS", help=COMPARE_INPUT_HELP),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of targets,results names, one pair a line."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
+    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
+    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                  help="Refuse documents larger than this."),
+    tolerance_points: float = typer.Option(0.2, "--tolerance-points", min=0,
+                                           help="左右 allows a rate this many percentage points either way."),
+    tolerance_share: float = typer.Option(0.02, "--tolerance-share", min=0,
+                                          help="左右 allows any other figure this share of its value either way."),
+    any_metric: bool = typer.Option(False, "--any-metric",
+                                    help="Also judge targets whose metric is no known indicator, by a fact of the same metric."),
+    target_year: Optional[int] = typer.Option(None, "--target-year", help="TARGETS' year. Default: read from its text, name or targets."),
+    review_year: Optional[int] = typer.Option(None, "--review-year",
+                                              help="The year RESULTS' undated figures report. Default: the year before RESULTS'."),
+    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+) -> None:
+    """Check TARGETS' targets against the results RESULTS reports: met, missed or unknown.
+
+    Each target is judged by the fact that reports the same indicator for the
+    target's year, never by a five-year average or another indicator; 左右
+    allows the tolerance. Both sentences are kept as evidence.
+    """
+    from . import compare
+
+    tolerance = compare.Tolerance(tolerance_points, tolerance_share)
+
+    def run(a, b, packs):
+        return compare.scorecard(a.records, b.records, target_year=target_year or a.year, result_year=b.year,
+                                 review_year=review_year, tolerance=tolerance, any_metric=any_metric,
+                                 result_text=b.text, packs=packs)
+
+    _compare("scorecard", targets, results, pairs, output, fmt, db, pack, max_bytes, no_bom, quiet, run)
+
+
 @app.command("eval", epilog="Example:\n\n    policycli eval seed/gold.jsonl pred.jsonl --show")
 def eval_(
     gold: Path = typer.Argument(..., help="Gold records, JSON Lines."),

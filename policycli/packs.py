@@ -277,6 +277,20 @@ class Packs:
     issuers: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
+    #: Indicators as compare reads them: every name and variant -> the indicator's name.
+    indicator_names: dict[str, str] = field(default_factory=dict)
+    #: The indicator's name -> which way a figure beats its target (higher, lower, none).
+    indicator_better: dict[str, str] = field(default_factory=dict)
+    compare_qualifiers: list[str] = field(default_factory=list)
+    compare_trailing: list[str] = field(default_factory=list)
+    multi_year_words: list[str] = field(default_factory=list)
+    this_year_words: list[str] = field(default_factory=list)
+    last_year_words: list[str] = field(default_factory=list)
+    next_year_words: list[str] = field(default_factory=list)
+    whole_year_words: list[str] = field(default_factory=list)
+    paragraph_span_words: list[str] = field(default_factory=list)
+    decline_verbs: list[str] = field(default_factory=list)
+    ceiling_verbs: list[str] = field(default_factory=list)
 
     # -- compiled matchers, built once ------------------------------------
 
@@ -726,6 +740,34 @@ def _load_circumfix(packs: Packs, ck: _Checker, value: Any) -> int:
     return len(value)
 
 
+#: Which way a figure beats a target that gives no direction of its own.
+BETTER = ("higher", "lower", "none")
+
+
+def _load_indicator(packs: Packs, ck: _Checker, value: Any) -> int:
+    """[[indicator]] entries: a name, its variants and which way is better. A name
+    already known (from an earlier pack) gains the variants; ``better`` replaces."""
+    if not isinstance(value, list):
+        raise ck.fail("indicator", "must be an array of tables ([[indicator]])")
+    for i, entry in enumerate(value):
+        where = f"indicator[{i}]"
+        entry = ck.table(entry, where)
+        unknown = set(entry) - {"name", "variants", "better"}
+        if unknown:
+            raise ck.fail(f"{where}.{sorted(unknown)[0]}", "unknown key (known: better, name, variants)")
+        name = ck.text(entry.get("name"), f"{where}.name")
+        name = packs.indicator_names.get(name, name)
+        variants = ck.words(entry.get("variants", []), f"{where}.variants")
+        for word in [name, *variants]:
+            other = packs.indicator_names.get(word)
+            if other is not None and other != name:
+                raise ck.fail(f"{where}.variants", f"{word} is already a name of {other}")
+            packs.indicator_names[word] = name
+        if "better" in entry or name not in packs.indicator_better:
+            packs.indicator_better[name] = ck.choice(entry.get("better", "higher"), f"{where}.better", BETTER)
+    return len(value)
+
+
 def _lists(regex_keys: frozenset[str] = frozenset(), **targets: str) -> Callable[..., int]:
     """A loader for a table of lists, each extending one Packs attribute: word lists,
     and (for the keys in ``regex_keys``) regular expressions, compiled and checked."""
@@ -791,6 +833,13 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           bodies="subject_bodies", connectives="subject_connectives",
                                           locatives="subject_locatives")),
     "indicators": _named("indicators", _lists(names="indicators")),
+    "indicator": _load_indicator,
+    "compare": _named("compare", _lists(qualifiers="compare_qualifiers", trailing="compare_trailing",
+                                        multi_year="multi_year_words", this_year="this_year_words",
+                                        last_year="last_year_words", next_year="next_year_words",
+                                        whole_year="whole_year_words",
+                                        paragraph_spans="paragraph_span_words", decline_verbs="decline_verbs",
+                                        ceiling_verbs="ceiling_verbs")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
 }
