@@ -56,6 +56,9 @@ def test_usage_errors_exit_2_with_a_message(case, tmp_path, good):
     assert result.exit_code == 2, result.stderr
     assert result.stdout == ""
     assert case["stderr"] in result.stderr
+    if not case.get("typer"):
+        assert result.stderr.startswith("policycli: error: ") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "empty-folder", good.name]
 
 
 def test_records_on_stdout_summary_on_stderr(good):
@@ -138,7 +141,8 @@ def read_output(path: Path, fmt: str) -> tuple[bytes, list[dict]]:
     ("out.csv", [], "csv"),
     ("out.xlsx", [], "xlsx"),
     ("out.txt", ["--format", "csv"], "csv"),
-    ("out.csv", ["--format", "jsonl"], "jsonl"),
+    ("out.CSV", ["--format", "CSV"], "csv"),
+    ("out.weird", ["--format", "jsonl"], "jsonl"),
 ])
 def test_output_format_follows_the_suffix_unless_given(tmp_path, good, name, flags, fmt):
     out = tmp_path / name
