@@ -39,6 +39,13 @@ NOT_WALKED = frozenset({".md"})
 NO_SUFFIX = "(no suffix)"
 
 
+def why_not_read(suffix: str) -> str:
+    """Why a folder walk passed over files with ``suffix`` (as ``Inputs.unsupported`` keys it)."""
+    if suffix in NOT_WALKED:
+        return f"a folder walk reads {suffix} files only when they are named"
+    return f"no reader for {suffix} files"
+
+
 def supported_suffixes() -> frozenset[str]:
     """The suffixes a folder walk picks up: the readers' list when they publish one,
     less ``NOT_WALKED``."""
@@ -217,7 +224,7 @@ class Summary:
             counts = ", ".join(f"{len(names)} {suffix}" for suffix, names in sorted(
                 self.unsupported.items(), key=lambda item: (-len(item[1]), item[0])))
             total = sum(map(len, self.unsupported.values()))
-            line += f"; not read: {total} of unsupported types ({counts})"
+            line += f"; {total} other {'file' if total == 1 else 'files'} not read ({counts})"
         return line
 
 

@@ -228,7 +228,7 @@ def extract(
         if verbose:
             for suffix, names in found.unsupported.items():
                 for name in names:
-                    _say(f"policycli: not read: {name} (no reader for {suffix} files)")
+                    _say(f"policycli: not read: {name} ({batch.why_not_read(suffix)})")
 
     store = _open_store(db) if db is not None else None
     summary = batch.Summary(unsupported=found.unsupported)
