@@ -566,10 +566,12 @@ class ProgressBar:
         self._progress.stop()
 
     def advance(self, result: DocResult) -> None:
+        """Count a result's records, and its file unless it is a stored document only."""
         self._records += len(result.found)
-        done = self._progress.tasks[0].completed + 1
+        step = 0 if result.status == "stored" else 1
+        done = self._progress.tasks[0].completed + step
         rate = done / max(time.monotonic() - self._started, 1e-6)
-        self._progress.update(self._task, advance=1, records=self._records, rate=f"{rate:.1f} files/s")
+        self._progress.update(self._task, advance=step, records=self._records, rate=f"{rate:.1f} files/s")
 
     def note(self, line: str) -> None:
         self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -335,7 +335,11 @@ def export(
     with store:
         sources = store.sources(since)
         texts = _page_texts(fmt, expected_sha256={path: seen.sha256 for path, seen in store.known().items()})
-        _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
+        try:
+            _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
+        except KeyboardInterrupt:
+            _say("policycli: interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 COMPARE_FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
