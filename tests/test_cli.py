@@ -321,3 +321,14 @@ def test_version_comes_from_the_package_metadata():
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout == f"policycli {version('policycli')}\n"
+
+
+def test_ctrl_c_during_export_is_one_line_and_exit_130(filled_store, tmp_path, monkeypatch):
+    def interrupted(records, *args, **kwargs):
+        next(iter(records))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("policycli.export.write_records", interrupted)
+    result = cli("export", "--db", filled_store, "-o", tmp_path / "all.jsonl")
+    assert (result.exit_code, result.stderr) == (130, "policycli: interrupted\n")
+    assert not (tmp_path / "all.jsonl").exists()
