@@ -14,6 +14,7 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -160,13 +161,22 @@ class Store:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         if all(name in columns for name in _DELIVERY_COLUMNS):
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             for statement in _MIGRATE_DELIVERY:
-                self._db.execute(statement)
-            self._db.execute("COMMIT")
+                db.execute(statement)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, rolled back on any exception (Ctrl-C and SIGTERM
+        included) unless it had already committed when the exception came."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
 
     def _lock(self) -> None:
@@ -222,17 +232,11 @@ class Store:
         its documents undelivered, and the next run delivers them.
         """
         when = utc_now()
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             cursor = db.executemany(
                 "UPDATE documents SET delivered_at = ?, delivered_to = ? WHERE path = ?",
                 [(when, to, path) for path in paths],
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return cursor.rowcount
 
     def save(
@@ -256,9 +260,7 @@ class Store:
         """
         if rows is None:
             rows = [row_of(record) for record in records]
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             db.execute(
                 "INSERT INTO documents (path, sha256, size, chars, processed_at, status, error, records)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -270,10 +272,6 @@ class Store:
             (doc_id,) = db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
             db.execute("DELETE FROM records WHERE document_id = ?", (doc_id,))
             db.executemany(_INSERT, [(doc_id, *row) for row in rows])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def mark_present(self, path: str) -> None:
         """A document seen again unchanged after being marked missing is ``ok`` once more."""
@@ -282,17 +280,11 @@ class Store:
     def mark_missing(self, paths: Iterable[str]) -> int:
         """Mark documents whose files are gone as ``missing``, keeping their records."""
         paths = list(paths)
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             cursor = db.executemany(
                 "UPDATE documents SET status = 'missing' WHERE path = ? AND status != 'missing'",
                 [(path,) for path in paths],
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return cursor.rowcount
 
     def _where(self, since: str | None) -> tuple[str, tuple]:

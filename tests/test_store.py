@@ -280,3 +280,29 @@ def test_a_store_from_before_delivery_counts_as_delivered(tmp_path):
         assert undelivered(store) == set()
         store.save("b.txt", status="ok", records=[record("b.txt", 0)])
         assert undelivered(store) == {"b.txt"}
+
+
+class InterruptedAfterCommit:
+    """A connection whose COMMIT succeeds and is then hit by Ctrl-C, as a signal may land."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    def execute(self, sql, *args):
+        cursor = self._db.execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt
+        return cursor
+
+
+def test_ctrl_c_just_after_a_commit_keeps_the_document_and_stays_a_ctrl_c(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        real = store._db
+        store._db = InterruptedAfterCommit(real)
+        with pytest.raises(KeyboardInterrupt):
+            store.save("a.txt", status="ok", records=[record("a.txt", 0)], sha256="x")
+        store._db = real
+        assert [r.doc for r in store.records()] == ["a.txt"]
