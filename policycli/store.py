@@ -211,8 +211,11 @@ class Store:
         self.close()
 
     def known(self) -> dict[str, Known]:
-        """Every stored document path with its hash, status and whether it was delivered."""
-        rows = self._db.execute("SELECT path, sha256, status, delivered_at IS NOT NULL FROM documents")
+        """Every stored document path with its hash, status and whether it was delivered
+        (always, in a store from before delivery was tracked, opened read-only)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        delivered = "delivered_at IS NOT NULL" if "delivered_at" in columns else "1"
+        rows = self._db.execute(f"SELECT path, sha256, status, {delivered} FROM documents")
         return {path: Known(sha, status, bool(delivered)) for path, sha, status, delivered in rows}
 
     def rows(self, path: str) -> list[tuple]:
