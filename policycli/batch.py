@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import heapq
 import os
 import signal
 import threading
@@ -32,10 +33,24 @@ MAX_POOL_BREAKS = 3  # worker pools lost before the rest of a run goes on in-pro
 WORKER_PRELOAD = "policycli.warmup"  # imported once by the server workers fork from
 
 
+# Read when named, passed over by a folder walk: a Markdown file beside policy
+# documents is almost always a note about the folder (README.md), not one of them.
+NOT_WALKED = frozenset({".md"})
+NO_SUFFIX = "(no suffix)"
+
+
+def why_not_read(suffix: str) -> str:
+    """Why a folder walk passed over files with ``suffix`` (as ``Inputs.unsupported`` keys it)."""
+    if suffix in NOT_WALKED:
+        return f"a folder walk reads {suffix} files only when they are named"
+    return f"no reader for {suffix} files"
+
+
 def supported_suffixes() -> frozenset[str]:
-    """The suffixes a folder walk picks up: the readers' list when they publish one."""
+    """The suffixes a folder walk picks up: the readers' list when they publish one,
+    less ``NOT_WALKED``."""
     published = getattr(readers, "supported_suffixes", None)
-    return frozenset(published()) if published else FALLBACK_SUFFIXES
+    return (frozenset(published()) if published else FALLBACK_SUFFIXES) - NOT_WALKED
 
 
 def _has_magic(arg: str) -> bool:
@@ -53,13 +68,16 @@ class Inputs:
     ``paths`` are files to process, sorted and de-duplicated; ``folders`` and
     ``patterns`` are the walked directories and expanded globs, the places
     where a stored document whose file has gone is marked ``missing``;
-    ``unmatched`` are the arguments that yielded no file.
+    ``unmatched`` are the arguments that yielded no file; ``unsupported``
+    maps each suffix a folder walk passed over (lower case, or ``NO_SUFFIX``)
+    to the files it passed over, sorted. Hidden files are not listed.
     """
 
     paths: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    unsupported: dict[str, list[str]] = field(default_factory=dict)
 
     def covers(self, path: str) -> bool:
         """True when ``path`` lies in a walked folder or matches an expanded glob."""
@@ -69,14 +87,21 @@ class Inputs:
         return any(fnmatchcase(os.path.normpath(path), pattern) for pattern in self.patterns)
 
 
-def _walk(folder: str, suffixes: frozenset[str]) -> list[str]:
-    """Supported files under ``folder``, skipping hidden files and directories."""
+def _walk(folder: str, suffixes: frozenset[str], passed_over: dict[str, set[str]]) -> list[str]:
+    """Supported files under ``folder``, skipping hidden files and directories;
+    the other files go into ``passed_over`` by suffix."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in files:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes:
-                found.append(os.path.normpath(os.path.join(root, name)))
+            if name.startswith("."):
+                continue
+            path = os.path.normpath(os.path.join(root, name))
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in suffixes:
+                found.append(path)
+            else:
+                passed_over.setdefault(suffix or NO_SUFFIX, set()).add(path)
     return found
 
 
@@ -91,13 +116,14 @@ def expand(args: Iterable[str], suffixes: frozenset[str] | None = None) -> Input
     suffixes = supported_suffixes() if suffixes is None else suffixes
     inputs = Inputs()
     chosen: set[str] = set()
+    passed_over: dict[str, set[str]] = {}
     for arg in args:
         if arg == STDIN:
             chosen.add(STDIN)
             continue
         if os.path.isdir(arg):
             inputs.folders.append(os.path.normpath(arg))
-            found = _walk(arg, suffixes)
+            found = _walk(arg, suffixes, passed_over)
         elif os.path.exists(arg) or not _has_magic(arg):
             found = [os.path.normpath(arg)]
         else:
@@ -106,13 +132,15 @@ def expand(args: Iterable[str], suffixes: frozenset[str] | None = None) -> Input
             for match in glob.glob(arg, recursive=True):
                 if os.path.isdir(match):
                     inputs.folders.append(os.path.normpath(match))
-                    found.extend(_walk(match, suffixes))
+                    found.extend(_walk(match, suffixes, passed_over))
                 else:
                     found.append(os.path.normpath(match))
         if not found:
             inputs.unmatched.append(arg)
         chosen.update(found)
     inputs.paths = sorted(chosen)
+    inputs.unsupported = {suffix: sorted(paths - chosen) for suffix, paths in sorted(passed_over.items())
+                          if paths - chosen}
     return inputs
 
 
@@ -122,7 +150,10 @@ class DocResult:
     (unchanged since the store last saw it) or ``failed`` with a one-line ``error``.
 
     ``found`` holds the records as rows, with their JSON Lines when the run was
-    asked to encode them: the compact form a worker sends back.
+    asked to encode them: the compact form a worker sends back. A ``backlog``
+    result carries records an earlier run committed but never delivered, read
+    back from the store: of a ``skipped`` file, or of a stored document that is
+    not one of this run's files (status ``stored``: its file has gone, say).
     """
 
     path: str
@@ -132,6 +163,7 @@ class DocResult:
     error: str | None = None
     sha256: str | None = None
     size: int | None = None
+    backlog: bool = False
 
     @property
     def records(self) -> list[Record]:
@@ -145,16 +177,31 @@ class DocResult:
 
 @dataclass(slots=True)
 class Summary:
-    """Counts for the closing line; processed + skipped + failed == files."""
+    """Counts for the closing line; processed + skipped + failed == files.
+
+    ``records`` counts every record handed on, the backlog's included;
+    ``backlog_docs`` and ``backlog_records`` count those an earlier run left
+    undelivered. ``unsupported`` is what a folder walk passed over
+    (``Inputs.unsupported``).
+    """
 
     files: int = 0
     processed: int = 0
     skipped: int = 0
     failed: int = 0
     records: int = 0
+    backlog_docs: int = 0
+    backlog_records: int = 0
+    unsupported: dict[str, list[str]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
 
     def add(self, result: DocResult) -> None:
+        if result.backlog:
+            self.backlog_docs += 1
+            self.backlog_records += len(result.found)
+            self.records += len(result.found)
+        if result.status == "stored":  # a stored document only, not a file of this run
+            return
         self.files += 1
         if result.status == "ok":
             self.processed += 1
@@ -166,10 +213,19 @@ class Summary:
 
     def line(self) -> str:
         elapsed = time.monotonic() - self.started
-        return (
+        line = (
             f"{self.files} files: {self.processed} processed, {self.skipped} skipped, "
             f"{self.failed} failed; {self.records} records in {elapsed:.1f} s"
         )
+        if self.backlog_docs:
+            line += (f" ({self.backlog_records} of them from {self.backlog_docs} documents"
+                     " an earlier run did not deliver)")
+        if self.unsupported:
+            counts = ", ".join(f"{len(names)} {suffix}" for suffix, names in sorted(
+                self.unsupported.items(), key=lambda item: (-len(item[1]), item[0])))
+            total = sum(map(len, self.unsupported.values()))
+            line += f"; {total} other {'file' if total == 1 else 'files'} not read ({counts})"
+        return line
 
 
 def _extract(path: str, max_bytes: int, packs, data: bytes | None = None, encode: bool = False) -> DocResult:
@@ -287,6 +343,7 @@ def run(
     force: bool = False,
     stdin: BinaryIO | None = None,
     json_lines: bool = False,
+    backlog: bool = False,
 ) -> Iterator[DocResult]:
     """Process every input and yield one ``DocResult`` each, in input order.
 
@@ -297,7 +354,12 @@ def run(
     (``policycli.store.Store``), files whose content hash is unchanged are
     skipped unless ``force``, each processed file is committed as a whole
     when its result is yielded, and stored documents whose files have gone
-    from the inputs' folders are marked ``missing``. With ``json_lines``,
+    from the inputs' folders are marked ``missing``. With ``backlog`` too,
+    the inputs' stored documents that no run has delivered (see
+    ``Store.mark_delivered``) come back with their stored records, in path
+    order among the rest: a skipped file's result carries them, and a stored
+    document that is not among the files (its file has gone) gets a result of
+    status ``stored``. With ``json_lines``,
     each result's records come with their JSON Lines already encoded, by the
     worker that found them. At most a few results per worker are held at
     once. Closing the iterator stops the workers.
@@ -306,14 +368,14 @@ def run(
         inputs = Inputs(paths=list(inputs))
     if store is not None and STDIN in inputs.paths:
         raise ValueError("stdin ('-') cannot be recorded in a store")
-    yield from _Run(inputs, packs, tuple(pack_paths), jobs, max_bytes, store, force, stdin, json_lines)
+    yield from _Run(inputs, packs, tuple(pack_paths), jobs, max_bytes, store, force, stdin, json_lines, backlog)
 
 
 class _Run:
     """One pass of ``run``: a window of pending results, filled in input order."""
 
     def __init__(self, inputs: Inputs, packs, pack_paths: tuple[str, ...], jobs: int | None,
-                 max_bytes: int, store, force: bool, stdin: BinaryIO | None, encode: bool):
+                 max_bytes: int, store, force: bool, stdin: BinaryIO | None, encode: bool, backlog: bool):
         self.inputs = inputs
         self.packs, self.packs_error = packs, None
         self.pack_paths = pack_paths
@@ -324,6 +386,13 @@ class _Run:
         self.stdin = stdin
         self.encode = encode
         self.known = store.known() if store is not None else {}
+        present = self.inputs_set = set(inputs.paths)
+        self.backlog = {
+            path for path, seen in self.known.items()
+            if backlog and not seen.delivered and seen.status in ("ok", "missing")
+            and (path in present or inputs.covers(path))
+        }
+        self.order = list(heapq.merge(inputs.paths, sorted(self.backlog - present)))
         self.pool: ProcessPoolExecutor | None = None
         self.pool_breaks = 0
         self.lifeline = None  # (read end for the workers, write end kept here)
@@ -335,7 +404,7 @@ class _Run:
         limit = max(2, self.workers * 4)
         window = self.window
         try:
-            for path in self.inputs.paths:
+            for path in self.order:
                 window.append(self._start(path))
                 while window and (len(window) >= limit or self._ready(window[0])):
                     yield self._resolve(window.popleft())
@@ -362,8 +431,12 @@ class _Run:
         """Skip, extract here, or hand ``path`` to a worker."""
         if path == STDIN:
             return self._in_process(STDIN, self.stdin.read(self.max_bytes + 1) if self.stdin is not None else b"")
+        if path in self.backlog and path not in self.inputs_set:
+            return DocResult(path, "stored", found=RecordRows(self.store.rows(path)), backlog=True)
         sha256, size, skipped = self._check(path)
         if skipped is not None:
+            if path in self.backlog:
+                skipped.found, skipped.backlog = RecordRows(self.store.rows(path)), True
             return skipped
         if self.workers > 1:
             return _Pending(path, self._submit(path), sha256, size)
@@ -493,10 +566,12 @@ class ProgressBar:
         self._progress.stop()
 
     def advance(self, result: DocResult) -> None:
+        """Count a result's records, and its file unless it is a stored document only."""
         self._records += len(result.found)
-        done = self._progress.tasks[0].completed + 1
+        step = 0 if result.status == "stored" else 1
+        done = self._progress.tasks[0].completed + step
         rate = done / max(time.monotonic() - self._started, 1e-6)
-        self._progress.update(self._task, advance=1, records=self._records, rate=f"{rate:.1f} files/s")
+        self._progress.update(self._task, advance=step, records=self._records, rate=f"{rate:.1f} files/s")
 
     def note(self, line: str) -> None:
         self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)

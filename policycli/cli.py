@@ -2,12 +2,14 @@
 
 Records go to stdout, everything else (progress, warnings, failures, the
 closing summary) to stderr. Exit codes: 0 all inputs processed, 1 some
-failed, 2 usage error, 75 store locked by another run.
+failed, 2 usage error, 75 store locked by another run, 130 interrupted
+(SIGINT), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -19,7 +21,8 @@ from . import readers
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 app = typer.Typer(
     name="policycli",
@@ -34,6 +37,28 @@ KIND_HELP = "Keep only these kinds, comma-separated: target, plan, fact."
 UNIT_KIND_HELP = "Keep only these unit kinds, comma-separated: currency, area, percent, count, ..."
 SUBJECT_HELP = "Keep only records whose subject contains this text."
 FORMAT_HELP = "table, json, jsonl, csv, xlsx or html (a review page). Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: the installed distribution's version, as its metadata gives it."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("policycli")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from . import __version__ as number
+    typer.echo(f"policycli {number}")
+    raise typer.Exit()
+
+
+@app.callback(epilog="Examples:\n\n    policycli --version\n\n    policycli extract --help")
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Extract quantified commitments from Chinese policy documents as traceable records."""
 
 
 def _say(line: str) -> None:
@@ -58,6 +83,9 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
         fmt = fmt.lower()
         if fmt not in FORMATS:
             raise _usage_error(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        named = format_from_path(output) if output is not None else None
+        if named is not None and named != fmt:
+            raise _usage_error(f"-o {output}: the suffix says {named}, --format says {fmt}; make them agree")
     elif output is not None:
         fmt = format_from_path(output)
         if fmt is None:
@@ -174,11 +202,15 @@ def extract(
     force: bool = typer.Option(False, "--force", help="With --db, re-extract unchanged files too."),
     no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also name each file a folder walk did not read, and why."),
 ) -> None:
     """Extract records from documents and write them to stdout or -o.
 
     With --db, files whose content is unchanged since the last run are skipped
-    and their records are not written again (use `policycli export` for all of them).
+    and their records are not written again (use `policycli export` for all of
+    them); records an earlier run stored but never delivered, because it was
+    stopped before its output was complete, are written with this run's.
     """
     from . import batch
 
@@ -188,17 +220,20 @@ def extract(
     packs = _check_packs(pack_paths) if pack_paths else None
 
     found = batch.expand(inputs)
-    if not found.paths:
-        raise _usage_error(f"no input files in {' '.join(inputs)}")
     if db is not None and batch.STDIN in found.paths:
         raise _usage_error("--db records files by path; stdin (-) cannot be stored")
     if not quiet:
         for arg in found.unmatched:
             _say(f"policycli: warning: {arg}: no input files")
+        if verbose:
+            for suffix, names in found.unsupported.items():
+                for name in names:
+                    _say(f"policycli: not read: {name} ({batch.why_not_read(suffix)})")
 
     store = _open_store(db) if db is not None else None
-    summary = batch.Summary()
+    summary = batch.Summary(unsupported=found.unsupported)
     sources = []
+    delivered: list[str] = []  # documents whose records this run's output holds
     # Not while records stream to the same terminal: the bar would tear them.
     # A table is printed only once every file is done, after the bar is gone.
     show_progress = not quiet and sys.stderr.isatty() and (
@@ -217,7 +252,7 @@ def extract(
     texts = _page_texts(fmt, stdin_data, max_bytes=max_bytes)
     results = batch.run(found, packs=packs, pack_paths=pack_paths, jobs=jobs, max_bytes=max_bytes,
                         store=store, force=force, stdin=stdin,
-                        json_lines=fmt in ("json", "jsonl"))
+                        json_lines=fmt in ("json", "jsonl"), backlog=store is not None)
 
     def records():
         """Each document's records as the block of rows (and JSON lines) the run packed."""
@@ -228,6 +263,8 @@ def extract(
                 progress.advance(result)
             if result.error:
                 note(result.error)
+            if result.status == "ok" or result.backlog:
+                delivered.append(result.path)
             kept = result.found.filtered(keep) if keep.active else result.found
             if kept:
                 yield kept
@@ -240,12 +277,17 @@ def extract(
         if progress is not None:
             progress.start()
         complete = _write(stream, fmt, output, sources, bom=not no_bom, texts=texts)
+        if complete and store is not None:  # only now: the output is in place, whole
+            store.mark_delivered(delivered, to=str(output) if output is not None else "-")
         if not complete and store is not None:
             for _ in stream:  # the reader has gone, but the store still gets every document
                 pass
     except KeyboardInterrupt:
         _say("policycli: interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Terminated:
+        _say("policycli: terminated")
+        raise typer.Exit(EXIT_TERMINATED) from None
     finally:
         stream.close()
         results.close()
@@ -293,7 +335,11 @@ def export(
     with store:
         sources = store.sources(since)
         texts = _page_texts(fmt, expected_sha256={path: seen.sha256 for path, seen in store.known().items()})
-        _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
+        try:
+            _write(filter(keep, store.records(since)), fmt, output, sources, bom=not no_bom, texts=texts)
+        except KeyboardInterrupt:
+            _say("policycli: interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 COMPARE_FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
@@ -500,6 +546,22 @@ def text_(
         _silence_stdout()
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the main thread stands so that every ``finally``
+    runs: worker pools shut down, transactions roll back, temporary files go.
+    Not an ``Exception``, so that no handler for one file's errors catches it."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated
+
+
 def main() -> None:
-    """Run the command line (``policycli.__main__`` calls this)."""
-    app()
+    """Run the command line (``policycli.__main__`` calls this), ending cleanly on SIGTERM."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        app()
+    except Terminated:
+        _say("policycli: terminated")
+        sys.exit(EXIT_TERMINATED)

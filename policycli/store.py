@@ -2,8 +2,11 @@
 
 One transaction per document (delete its old records, insert the new ones,
 update its row), so a run killed at any moment leaves whole documents only and
-the next run picks up where it stopped. A lock file beside the database keeps
-two writers apart. The schema is documented in ``docs/store.md``.
+the next run picks up where it stopped. Each document also remembers whether
+its records have reached an output (``delivered_at``): set only once a run's
+output is complete, so the records of a run cut short are delivered by the
+next. A lock file beside the database (the resolved one, so no symlink leads
+around it) keeps two writers apart. The schema is documented in ``docs/store.md``.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,7 +48,9 @@ CREATE TABLE IF NOT EXISTS documents (
     processed_at TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'missing')),
     error        TEXT,
-    records      INTEGER NOT NULL DEFAULT 0
+    records      INTEGER NOT NULL DEFAULT 0,
+    delivered_at TEXT,
+    delivered_to TEXT
 );
 CREATE TABLE IF NOT EXISTS records (
     id           INTEGER PRIMARY KEY,
@@ -61,6 +67,15 @@ _INSERT = "INSERT INTO records (document_id, {}) VALUES (?, {})".format(
 )
 _SELECT = ", ".join(f'r."{name}"' for name in FIELD_NAMES)
 
+# Stores made before delivery was tracked gain its columns; their documents
+# count as delivered, as every run of that time wrote its records out.
+_DELIVERY_COLUMNS = ("delivered_at", "delivered_to")
+_MIGRATE_DELIVERY = (
+    "ALTER TABLE documents ADD COLUMN delivered_at TEXT",
+    "ALTER TABLE documents ADD COLUMN delivered_to TEXT",
+    "UPDATE documents SET delivered_at = processed_at, delivered_to = '(before delivery was tracked)'",
+)
+
 
 class StoreError(Exception):
     """A store that cannot be opened or used; ``str()`` is one line."""
@@ -71,8 +86,11 @@ class StoreLocked(StoreError):
 
 
 def lock_path(db: str | os.PathLike) -> Path:
-    """The lock file beside ``db`` that a writing run holds for its whole length."""
-    db = Path(db)
+    """The lock file beside ``db`` that a writing run holds for its whole length.
+
+    Symbolic links are resolved first: every name of one database leads to one lock.
+    """
+    db = Path(db).resolve()
     return db.with_name(db.name + ".lock")
 
 
@@ -97,10 +115,12 @@ def normalise_since(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """What the store remembers of one document: enough to decide whether to skip it."""
+    """What the store remembers of one document: enough to decide whether to skip
+    it, and whether its records still wait to be delivered to an output."""
 
     sha256: str | None
     status: str
+    delivered: bool = True
 
 
 class Store:
@@ -123,16 +143,40 @@ class Store:
                 self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
                 self._db.execute("SELECT path, sha256, status FROM documents LIMIT 1")
             else:
-                self._db = sqlite3.connect(str(self.path), isolation_level=None)
+                self._db = sqlite3.connect(str(self.path.resolve()), isolation_level=None)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(SCHEMA)
+                self._migrate()
             self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
             self._unlock()
             raise StoreError(f"{self.path}: not a usable policycli store ({exc})") from None
         except BaseException:
             self._unlock()
+            raise
+
+    def _migrate(self) -> None:
+        """Add the delivery columns to a store written before they existed."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if all(name in columns for name in _DELIVERY_COLUMNS):
+            return
+        with self._transaction() as db:
+            for statement in _MIGRATE_DELIVERY:
+                db.execute(statement)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, rolled back on any exception (Ctrl-C and SIGTERM
+        included) unless it had already committed when the exception came."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
 
     def _lock(self) -> None:
@@ -167,9 +211,36 @@ class Store:
         self.close()
 
     def known(self) -> dict[str, Known]:
-        """Every stored document path with its hash and status."""
-        rows = self._db.execute("SELECT path, sha256, status FROM documents")
-        return {path: Known(sha, status) for path, sha, status in rows}
+        """Every stored document path with its hash, status and whether it was delivered
+        (always, in a store from before delivery was tracked, opened read-only)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        delivered = "delivered_at IS NOT NULL" if "delivered_at" in columns else "1"
+        rows = self._db.execute(f"SELECT path, sha256, status, {delivered} FROM documents")
+        return {path: Known(sha, status, bool(delivered)) for path, sha, status, delivered in rows}
+
+    def rows(self, path: str) -> list[tuple]:
+        """One document's stored records as rows in schema order (``policycli.rows``), in text order."""
+        cursor = self._db.execute(
+            f"SELECT {_SELECT} FROM records r JOIN documents d ON d.id = r.document_id"
+            " WHERE d.path = ? ORDER BY r.\"start\", r.\"end\", r.id",
+            (path,),
+        )
+        return cursor.fetchall()
+
+    def mark_delivered(self, paths: Iterable[str], to: str) -> int:
+        """Record that the records of ``paths`` are now in the output ``to``, in one transaction.
+
+        Call it only once that output is complete (a file renamed into place,
+        standard output written and flushed): a run stopped before then leaves
+        its documents undelivered, and the next run delivers them.
+        """
+        when = utc_now()
+        with self._transaction() as db:
+            cursor = db.executemany(
+                "UPDATE documents SET delivered_at = ?, delivered_to = ? WHERE path = ?",
+                [(when, to, path) for path in paths],
+            )
+        return cursor.rowcount
 
     def save(
         self,
@@ -188,28 +259,22 @@ class Store:
         ``rows`` (values in schema order, as ``policycli.rows`` packs them)
         may stand in for ``records``. A failed document keeps no records: what
         it held belonged to content that is no longer there, and the next run
-        tries it again.
+        tries it again. The document is undelivered until ``mark_delivered``.
         """
         if rows is None:
             rows = [row_of(record) for record in records]
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             db.execute(
                 "INSERT INTO documents (path, sha256, size, chars, processed_at, status, error, records)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, size=excluded.size,"
                 " chars=excluded.chars, processed_at=excluded.processed_at, status=excluded.status,"
-                " error=excluded.error, records=excluded.records",
+                " error=excluded.error, records=excluded.records, delivered_at=NULL, delivered_to=NULL",
                 (path, sha256, size, chars, utc_now(), status, error, len(rows)),
             )
             (doc_id,) = db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
             db.execute("DELETE FROM records WHERE document_id = ?", (doc_id,))
             db.executemany(_INSERT, [(doc_id, *row) for row in rows])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def mark_present(self, path: str) -> None:
         """A document seen again unchanged after being marked missing is ``ok`` once more."""
@@ -218,17 +283,11 @@ class Store:
     def mark_missing(self, paths: Iterable[str]) -> int:
         """Mark documents whose files are gone as ``missing``, keeping their records."""
         paths = list(paths)
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             cursor = db.executemany(
                 "UPDATE documents SET status = 'missing' WHERE path = ? AND status != 'missing'",
                 [(path,) for path in paths],
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return cursor.rowcount
 
     def _where(self, since: str | None) -> tuple[str, tuple]:

@@ -28,6 +28,16 @@ def test_expand_walks_folders_skips_hidden_and_unsupported_and_sorts(tmp_path):
     assert found.paths == sorted(wanted)
     assert found.folders == [str(docs)]
     assert found.unmatched == []
+    assert found.unsupported == {".png": [str(docs / "photo.png")]}  # hidden files are not listed
+
+
+def test_a_file_passed_over_by_a_walk_but_named_or_globbed_is_read_and_not_listed(tmp_path):
+    docs = tmp_path / "docs"
+    notes, other = touch(docs / "README.md"), touch(docs / "sub" / "notes.md")
+    found = batch.expand([str(docs), notes])
+    assert found.paths == [notes]
+    assert found.unsupported == {".md": [other]}
+    assert batch.expand([str(docs / "**" / "*.md")]).paths == sorted([notes, other])
 
 
 def test_expand_takes_plain_files_whatever_their_suffix_and_dedupes(tmp_path):

@@ -56,6 +56,9 @@ def test_usage_errors_exit_2_with_a_message(case, tmp_path, good):
     assert result.exit_code == 2, result.stderr
     assert result.stdout == ""
     assert case["stderr"] in result.stderr
+    if not case.get("typer"):
+        assert result.stderr.startswith("policycli: error: ") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "empty-folder", good.name]
 
 
 def test_records_on_stdout_summary_on_stderr(good):
@@ -138,7 +141,8 @@ def read_output(path: Path, fmt: str) -> tuple[bytes, list[dict]]:
     ("out.csv", [], "csv"),
     ("out.xlsx", [], "xlsx"),
     ("out.txt", ["--format", "csv"], "csv"),
-    ("out.csv", ["--format", "jsonl"], "jsonl"),
+    ("out.CSV", ["--format", "CSV"], "csv"),
+    ("out.weird", ["--format", "jsonl"], "jsonl"),
 ])
 def test_output_format_follows_the_suffix_unless_given(tmp_path, good, name, flags, fmt):
     out = tmp_path / name
@@ -270,3 +274,61 @@ def test_a_stored_rerun_writes_only_what_changed_and_export_has_everything(tmp_p
     assert [r for r in exported if r["doc"] == str(docs / "1.txt")] == jsonl(changed.stdout)
     assert [r for r in exported if r["doc"] != str(docs / "1.txt")] == \
         [r for r in jsonl(first.stdout) if r["doc"] != str(docs / "1.txt")]
+
+
+@pytest.mark.parametrize("where", ["empty-folder", "nowhere/*.txt"])
+def test_nothing_to_read_is_a_quiet_success_not_a_usage_error(tmp_path, where):
+    (tmp_path / "empty-folder").mkdir()
+    arg = tmp_path / where
+    told = cli("extract", arg)
+    assert told.exit_code == 0 and told.stdout == ""
+    assert told.stderr.splitlines()[-1].startswith("0 files: 0 processed, 0 skipped, 0 failed; 0 records")
+    out = tmp_path / "new.jsonl"
+    quiet = cli("extract", arg, "--quiet", "--db", tmp_path / "s.sqlite", "-o", out)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert out.read_text(encoding="utf-8") == ""  # the output still says: nothing new
+
+
+def test_a_folder_walk_says_what_it_did_not_read(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "a.txt").write_text(TEXT, encoding="utf-8")
+    for name in ("README.md", "old.doc", "sub/old2.doc", "table.xlsx", "bundle.zip", "NOTES", ".hidden.doc"):
+        (docs / name).write_bytes(b"x")
+    result = cli("extract", docs, "--jobs", "1")
+    assert result.exit_code == 0
+    assert {r["doc"] for r in jsonl(result.stdout)} == {str(docs / "a.txt")}
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.rstrip().endswith("; 6 other files not read (2 .doc, 1 (no suffix), 1 .md, 1 .xlsx, 1 .zip)")
+    verbose = cli("extract", docs, "--jobs", "1", "--verbose")
+    named = [line for line in verbose.stderr.splitlines() if line.startswith("policycli: not read: ")]
+    assert named == [
+        f"policycli: not read: {docs / 'NOTES'} (no reader for (no suffix) files)",
+        f"policycli: not read: {docs / 'old.doc'} (no reader for .doc files)",
+        f"policycli: not read: {docs / 'sub' / 'old2.doc'} (no reader for .doc files)",
+        f"policycli: not read: {docs / 'README.md'} (a folder walk reads .md files only when they are named)",
+        f"policycli: not read: {docs / 'table.xlsx'} (no reader for .xlsx files)",
+        f"policycli: not read: {docs / 'bundle.zip'} (no reader for .zip files)",
+    ]
+    named_md = cli("extract", docs / "README.md", "--jobs", "1", "--quiet")
+    assert named_md.exit_code == 0  # read when named, like any file
+    assert cli("extract", docs, "--jobs", "1", "--quiet").stderr == ""
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"policycli {version('policycli')}\n"
+
+
+def test_ctrl_c_during_export_is_one_line_and_exit_130(filled_store, tmp_path, monkeypatch):
+    def interrupted(records, *args, **kwargs):
+        next(iter(records))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("policycli.export.write_records", interrupted)
+    result = cli("export", "--db", filled_store, "-o", tmp_path / "all.jsonl")
+    assert (result.exit_code, result.stderr) == (130, "policycli: interrupted\n")
+    assert not (tmp_path / "all.jsonl").exists()

@@ -84,6 +84,16 @@ def test_a_closed_pipe_still_lets_the_store_finish(tmp_path):
     assert proc.wait(timeout=120) == 0
     assert stderr.startswith("40 files: 40 processed, 0 skipped, 0 failed; "), stderr
 
+    # The reader left before the end: nothing counts as delivered, so the next
+    # run's output has every record; standard output read to its end delivers.
+    again = policycli("extract", tmp_path / "docs", "--jobs", "1", "--db", db)
+    assert again.returncode == 0
+    assert again.stderr.decode("utf-8").startswith("40 files: 0 processed, 40 skipped, 0 failed; ")
+    everything = policycli("extract", tmp_path / "docs", "--jobs", "1").stdout
+    assert again.stdout == everything != b""
+    after = policycli("extract", tmp_path / "docs", "--jobs", "1", "--db", db, "-o", tmp_path / "new.jsonl")
+    assert after.returncode == 0 and (tmp_path / "new.jsonl").read_bytes() == b""
+
 
 def test_a_locked_store_exits_75_at_once_and_is_left_alone(tmp_path):
     corpus(tmp_path / "docs", 2)

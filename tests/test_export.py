@@ -167,6 +167,30 @@ def test_successful_write_replaces_file_with_usual_permissions(tmp_path, fmt):
     assert [p.name for p in tmp_path.iterdir()] == [dest.name]
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "xlsx"])
+def test_content_reaches_the_disk_before_the_rename_and_the_rename_before_returning(tmp_path, fmt, monkeypatch):
+    from policycli.export import atomic
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.path.realpath(f"/proc/self/fd/{fd}") if os.path.isdir("/proc/self/fd") else fd))
+        real_fsync(fd)
+
+    def replace(src, dst):
+        events.append(("replace", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    dest = tmp_path / f"new.{fmt}"
+    write_records(iter(RECORDS), fmt, dest)
+    assert [kind for kind, _ in events] == ["fsync", "replace", "fsync"]
+    if os.path.isdir("/proc/self/fd"):
+        assert events[0][1].endswith(".tmp") and events[2][1] == os.path.realpath(tmp_path)
+
+
 def test_stream_output_defaults_and_xlsx_to_binary_stream():
     from openpyxl import load_workbook
 

@@ -224,3 +224,7 @@ def test_documents_keep_the_inputs_order(tmp_path):
     assert len(page.data["id"]) == 16 and page.records()[0]["doc"] == str(second)
     write_records(iter([]), "html", path, sources=[SourceInfo(str(first), status="skipped")])
     assert Page(path.read_text(encoding="utf-8")).data["docs"] == []  # unchanged since a --db run: not shown
+    # ... unless it brings records an earlier run stored but did not deliver: then in the inputs' order
+    write_records(iter(api.extract_file(second)), "html", path,
+                  sources=[SourceInfo(str(second), records=1, status="skipped"), SourceInfo(str(first))])
+    assert [d["name"] for d in Page(path.read_text(encoding="utf-8")).data["docs"]] == [str(second), str(first)]

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from policycli.export import write_records
 from policycli.export.highlight import MentionLocator
-from policycli.export.table import KIND_STYLES, MENTION_STYLE, NO_RECORDS, sentence_text, write_table
+from policycli.export.table import KIND_STYLES, MENTION_STYLE, NO_RECORDS, doc_labels, sentence_text, write_table
 from policycli.record import Record, SourceInfo
 
 CASES = Path(__file__).parent / "cases"
@@ -41,10 +41,38 @@ def test_fits_the_width_and_ends_with_the_summary(width):
     assert "Sentence" in text
 
 
-def test_wide_table_has_key_columns():
-    header = render(RECORDS, 160).split("\n")[1]
-    assert [h.strip() for h in header.strip("│ ").split("│")] == \
-        ["Subject", "Metric", "Mention", "Cmp", "Kind", "Period", "Sentence"]
+KEY_COLUMNS = ["Subject", "Metric", "Mention", "Cmp", "Kind", "Period", "Sentence"]
+
+
+def header_of(text: str) -> list[str]:
+    return [h.strip() for h in text.split("\n")[1].strip("│ ").split("│")]
+
+
+def test_wide_table_has_key_columns_and_a_doc_column_only_for_several_documents():
+    one_doc = [r for r in RECORDS if r.doc == RECORDS[0].doc]
+    assert header_of(render(one_doc, 160)) == KEY_COLUMNS
+    assert header_of(render(RECORDS, 160)) == ["Doc", *KEY_COLUMNS]
+
+
+def test_the_doc_column_names_each_row_by_its_path_less_the_shared_folder():
+    moved = [Record.from_dict({**r.to_dict(), "doc": f"/srv/policies/{i % 2}/report.txt"})
+             for i, r in enumerate(RECORDS)]
+    rows = [line for line in render(moved, 160).split("\n")[3:] if line.startswith("│ ") and "report" in line]
+    assert [line.split("│")[1].strip() for line in rows] == [f"{i % 2}/report.txt" for i in range(len(moved))]
+    narrow = render(moved, 60)
+    assert narrow.count("0/report.txt") + narrow.count("1/report.txt") == len(moved)
+    assert "/srv" not in narrow
+
+
+@pytest.mark.parametrize("docs, labels", [
+    (["/srv/p/2025/a.txt", "/srv/p/2026/a.txt"], ["2025/a.txt", "2026/a.txt"]),
+    (["x/a.txt", "x/b.txt"], ["a.txt", "b.txt"]),
+    (["a.txt", "b/c.txt"], ["a.txt", "b/c.txt"]),
+    (["-", "x/a.txt"], ["-", "x/a.txt"]),
+    (["/abs/a.txt", "rel/b.txt"], ["/abs/a.txt", "rel/b.txt"]),
+])
+def test_doc_labels(docs, labels):
+    assert [doc_labels(docs)[doc] for doc in docs] == labels
 
 
 def test_summary_counts_sources_when_given():

@@ -12,12 +12,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 from policycli.export import write_records
 from policycli.export.safety import FORMULA_TRIGGERS, strip_illegal, xlsx_text
-from policycli.export.xlsx import COLUMNS
+from policycli.export.xlsx import COLUMNS, LINE_HEIGHT, MAX_LINES, file_name
 from policycli.record import COMPARATORS, FIELD_NAMES, Record, SourceInfo
 
 CASES = Path(__file__).parent / "cases"
 NUMERIC = ("start", "end", "value", "value_max")
-SUMMED = ("currency", "area", "count")
 RECORDS = [Record.from_dict(e) for e in
            tomllib.loads((CASES / "export_records.toml").read_text(encoding="utf-8"))["record"]]
 SOURCES = [SourceInfo("青岛/工作报告.txt", 2400, 3), SourceInfo("notice.html", 900, 4),
@@ -78,6 +77,8 @@ def test_text_cells_are_inert_strings(book):
             if name == "comparator" and original in COMPARATORS:
                 assert value == original  # our own symbols, stored as strings: no quote needed
                 continue
+            if name == "doc":  # the file name; the Sources sheet keeps the path
+                original = file_name(original)
             # XML parsers read a carriage return back as a line feed.
             assert value == xlsx_text(original).replace("\r", "\n"), name
             dangerous = strip_illegal(original).startswith(FORMULA_TRIGGERS)
@@ -130,20 +131,25 @@ def test_summary_by_subject(book):
     assert targets == sorted(targets, reverse=True)
 
 
-def test_summary_by_unit(book):
-    counts, sums, units_of = Counter(), defaultdict(float), defaultdict(set)
+def test_summary_by_document(book):
+    expected: dict = defaultdict(Counter)
+    for r in RECORDS:
+        expected[xlsx_text(file_name(r.doc))][r.kind] += 1
+    got = {row[0]: row[1:5] for row in _table(book["Summary"], "Document")}
+    assert got == {d: (c["target"], c["plan"], c["fact"], sum(c.values())) for d, c in expected.items()}
+
+
+def test_summary_by_unit_counts_and_sums_nothing(book):
+    counts, units_of = Counter(), defaultdict(set)
     for r in RECORDS:
         counts[r.unit_kind, _label(r.unit)] += 1
-        sums[r.unit_kind, _label(r.unit)] += r.value
         units_of[r.unit_kind].add(r.unit)
+    header = next(row for row in book["Summary"].iter_rows(values_only=True) if row[0] == "Unit kind")
+    assert [h for h in header if h] == ["Unit kind", "Unit", "Records"]
     rows = _table(book["Summary"], "Unit kind")
-    detail = {(k, u): (n, total) for k, u, n, total in (row[:4] for row in rows) if u != "(all units)"}
-    assert {key: n for key, (n, _) in detail.items()} == dict(counts)
-    for (kind, unit), (_, total) in detail.items():
-        if kind in SUMMED:
-            assert total == pytest.approx(sums[kind, unit])
-        else:
-            assert total is None
+    assert all(row[3:] == (None,) * len(row[3:]) for row in rows)
+    detail = {(k, u): n for k, u, n in (row[:3] for row in rows) if u != "(all units)"}
+    assert detail == dict(counts)
     subtotals = {row[0]: row[2] for row in rows if row[1] == "(all units)"}
     assert subtotals == {k: sum(n for (kk, _), n in counts.items() if kk == k)
                          for k, units in units_of.items() if len(units) > 1}
@@ -162,7 +168,36 @@ def test_sources_sheet(book):
     assert ws.freeze_panes == "A2"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert rows == [(xlsx_text(s.doc), s.chars, s.records, s.status,
-                     None if s.error is None else xlsx_text(s.error)) for s in SOURCES]
+                     None if s.error is None else xlsx_text(s.error), xlsx_text(file_name(s.doc)))
+                    for s in SOURCES]
+
+
+@pytest.mark.parametrize("doc, name", [("青岛/工作报告.txt", "工作报告.txt"), ("/srv/a/b/report.docx", "report.docx"),
+                                       ("notice.html", "notice.html"), ("-", "-")])
+def test_documents_are_named_by_file_name(doc, name):
+    assert file_name(doc) == name
+
+
+def test_every_sheet_prints_landscape_one_page_wide(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+    assert book["Records"].print_title_rows == "$1:$1"
+    assert book["Sources"].print_title_rows == "$1:$1"
+
+
+def test_rows_are_as_tall_as_their_wrapped_sentence(tmp_path):
+    short, long, huge = (Record.from_dict({**RECORDS[0].to_dict(), "sentence": "新增5个。" * n, "section": None})
+                         for n in (1, 12, 400))
+    path = tmp_path / "heights.xlsx"
+    write_records([short, long, huge, short], "xlsx", path)
+    ws = load_workbook(path)["Records"]
+    heights = [ws.row_dimensions[r].height for r in range(2, 6)]
+    assert heights[0] in (None, LINE_HEIGHT) and heights[3] == heights[0]
+    assert LINE_HEIGHT < heights[1] < heights[2] == LINE_HEIGHT * MAX_LINES
+    sentence = FIELD_NAMES.index("sentence") + 1
+    assert all(ws.cell(r, sentence).alignment.wrap_text for r in range(2, 6))
 
 
 def test_empty_workbook(tmp_path):

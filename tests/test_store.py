@@ -204,3 +204,107 @@ def test_a_file_that_is_not_a_store_is_refused_in_one_line(tmp_path, readonly):
     if not readonly:  # the lock was released on the way out
         with open(lock_path(db), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_symlinked_path_leads_to_the_same_lock(tmp_path, link):
+    real = tmp_path / "real"
+    real.mkdir()
+    db = real / "s.sqlite"
+    if link == "file":
+        other = tmp_path / "alias.sqlite"
+        other.symlink_to(db)
+    else:
+        (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+        other = tmp_path / "alias" / "s.sqlite"
+    assert lock_path(other) == lock_path(db)
+    with Store(db) as first:
+        first.save("a.txt", status="ok", records=[record("a.txt", 0)])
+        with pytest.raises(StoreLocked):
+            Store(other)
+    with Store(other) as again:  # and through the link it is the same database
+        assert [r.doc for r in again.records()] == ["a.txt"]
+
+
+def undelivered(store: Store) -> set[str]:
+    return {path for path, seen in store.known().items() if not seen.delivered}
+
+
+def test_saved_documents_wait_for_delivery_and_a_new_version_waits_again(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save("a.txt", status="ok", records=[record("a.txt", 0)], sha256="1")
+        store.save("b.txt", status="ok", records=[record("b.txt", 0)], sha256="1")
+        assert undelivered(store) == {"a.txt", "b.txt"}
+        assert store.mark_delivered(["a.txt"], to="new.jsonl") == 1
+        assert undelivered(store) == {"b.txt"}
+        (at, to), = store._db.execute("SELECT delivered_at, delivered_to FROM documents WHERE path = 'a.txt'")
+        assert to == "new.jsonl" and normalise_since(at) == at
+        store.save("a.txt", status="ok", records=[record("a.txt", 5)], sha256="2")
+        assert undelivered(store) == {"a.txt", "b.txt"}
+
+
+def test_a_run_with_backlog_hands_on_what_no_run_delivered_exactly_once(tmp_path):
+    paths = write_corpus(tmp_path / "docs", 4)
+    folder = str(tmp_path / "docs")
+    with Store(tmp_path / "s.sqlite") as store:
+        first = run_once(store, folder)  # a library run that never marks its output delivered
+        stored = {r.path: r.found.rows for r in first}
+        os.remove(paths[3])  # gone, but its records were never delivered
+        with open(paths[1], "a", encoding="utf-8") as changed:
+            changed.write(TEXT.format(n=77, m=78))
+        second = run_once(store, folder, backlog=True)
+        assert [(r.path, r.status, r.backlog) for r in second] == [
+            (paths[0], "skipped", True), (paths[1], "ok", False),
+            (paths[2], "skipped", True), (paths[3], "stored", True)]
+        assert second[0].found.rows == stored[paths[0]] and second[3].found.rows == stored[paths[3]]
+        assert len(second[1].found) > len(stored[paths[1]])  # the new version only, not the old one too
+        summary = batch.Summary()
+        for result in second:
+            summary.add(result)
+        assert (summary.files, summary.processed, summary.skipped, summary.backlog_docs) == (3, 1, 2, 3)
+        assert summary.records == sum(len(r.found) for r in second)
+        store.mark_delivered([r.path for r in second], to="-")
+        third = run_once(store, folder, backlog=True)
+        assert [(r.status, len(r.found)) for r in third] == [("skipped", 0)] * 3
+
+
+def test_a_store_from_before_delivery_counts_as_delivered(tmp_path):
+    db = tmp_path / "old.sqlite"
+    old_schema = SCHEMA.replace(",\n    delivered_at TEXT,\n    delivered_to TEXT\n", "\n")
+    assert "delivered" not in old_schema
+    with sqlite3.connect(db) as con:
+        con.executescript(old_schema)
+        con.execute("INSERT INTO documents (path, processed_at, status, records)"
+                    " VALUES ('a.txt', '2026-01-01T00:00:00Z', 'ok', 0)")
+    with Store(db, readonly=True) as reader:  # export reads an old store as it is
+        assert reader.known()["a.txt"].delivered
+    with Store(db) as store:
+        assert undelivered(store) == set()
+        store.save("b.txt", status="ok", records=[record("b.txt", 0)])
+        assert undelivered(store) == {"b.txt"}
+
+
+class InterruptedAfterCommit:
+    """A connection whose COMMIT succeeds and is then hit by Ctrl-C, as a signal may land."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    def execute(self, sql, *args):
+        cursor = self._db.execute(sql, *args)
+        if sql == "COMMIT":
+            raise KeyboardInterrupt
+        return cursor
+
+
+def test_ctrl_c_just_after_a_commit_keeps_the_document_and_stays_a_ctrl_c(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        real = store._db
+        store._db = InterruptedAfterCommit(real)
+        with pytest.raises(KeyboardInterrupt):
+            store.save("a.txt", status="ok", records=[record("a.txt", 0)], sha256="x")
+        store._db = real
+        assert [r.doc for r in store.records()] == ["a.txt"]

@@ -128,3 +128,66 @@ def test_workers_do_not_outlive_a_killed_run(tmp_path):
     while any(map(running, helpers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(running, helpers))
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def no_leftovers(folder: Path) -> bool:
+    """No temporary output file was left behind."""
+    return not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+STOPS = [  # (signal, workers, exit status the stopped run reports)
+    (signal.SIGINT, 1, 130),
+    (signal.SIGKILL, 1, -signal.SIGKILL),
+    (signal.SIGINT, 2, 130),
+    (signal.SIGTERM, 2, 143),
+]
+
+
+@pytest.mark.parametrize("stop, jobs, status", STOPS, ids=lambda v: getattr(v, "name", str(v)))
+def test_records_of_a_stopped_run_reach_the_next_output_and_none_is_lost(tmp_path, stop, jobs, status):
+    folder = documents(tmp_path, 2)
+    db = tmp_path / "s.sqlite"
+    outputs = [tmp_path / f"new{n}.jsonl" for n in range(3)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policycli", "extract", str(folder), "--db", str(db), "--jobs", str(jobs),
+         "-o", str(outputs[0])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while committed(db) < 20 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert proc.poll() is None, f"the run ended before it could be stopped: {proc.stderr.read()[-500:]!r}"
+    os.kill(proc.pid, stop)
+    _, stderr = proc.communicate(timeout=60)  # read to the end: helpers that share stderr have gone too
+    assert proc.returncode == status, stderr
+    stderr = stderr.decode("utf-8")
+    assert "Traceback" not in stderr and "leaked" not in stderr and "resource_tracker" not in stderr, stderr
+    partial = committed(db)
+    assert 20 <= partial < FILES
+    assert not outputs[0].exists()
+    if stop != signal.SIGKILL:  # a killed process cannot remove its hidden temporary file
+        assert no_leftovers(tmp_path)
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM documents WHERE delivered_at IS NOT NULL").fetchone() == (0,)
+
+    for n, out in enumerate(outputs[1:], 1):
+        rerun = subprocess.run([sys.executable, "-m", "policycli", "extract", str(folder), "--db", str(db),
+                                "--jobs", str(jobs), "-o", str(out)], capture_output=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stderr
+        if n == 1:
+            assert f"{FILES} files: {FILES - partial} processed, {partial} skipped, 0 failed" in \
+                rerun.stderr.decode("utf-8")
+            assert f"documents an earlier run did not deliver" in rerun.stderr.decode("utf-8")
+
+    clean = subprocess.run([sys.executable, "-m", "policycli", "extract", str(folder), "--jobs", "1",
+                            "--format", "jsonl"], capture_output=True, timeout=120)
+    everything = clean.stdout.decode("utf-8").splitlines()
+    assert len(everything) > FILES
+    assert lines(outputs[1]) == everything  # the stopped run's records, in path order among the rest
+    assert lines(outputs[2]) == []  # and once delivered, never again
+    delivered = [line for out in outputs for line in lines(out)]
+    assert set(everything) <= set(delivered)

@@ -162,7 +162,8 @@ def write_html(
     for record in records:
         by_doc.setdefault(record.doc, []).append(record)
     errors = {source.doc: source.error for source in sources}
-    listed = [source.doc for source in sources if source.status != "skipped"]  # a skipped file wrote nothing
+    # A skipped file wrote nothing, unless it brought records an earlier run did not deliver.
+    listed = [source.doc for source in sources if source.status != "skipped" or source.records]
     if listed:  # in the inputs' order, with those that yielded no record
         by_doc = {**{doc: by_doc.get(doc, []) for doc in listed}, **by_doc}
 

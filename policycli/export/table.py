@@ -1,10 +1,12 @@
 """Terminal table (rich): key columns, the sentence with its mention highlighted, and a summary line.
 
 A table needs every row before it can size its columns, so this format holds
-the records it shows; the file formats are the ones that stream.
+the records it shows; the file formats are the ones that stream. Records from
+more than one document get a document column first.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -35,6 +37,7 @@ COLUMNS = (
 # Spare width goes to subject, metric and sentence in these proportions.
 SHARES = {"Subject": 2, "Metric": 2, "Sentence": 5}
 NARROW = 72
+DOC_HEADER, DOC_WIDEST = "Doc", 20
 
 
 #: Characters of the sentence kept on each side of the mention; a long
@@ -60,9 +63,25 @@ def _cell(value: object) -> Text:
     return Text("" if value is None else clean(str(value)))
 
 
-def _wide_table(rows: list[list[Text]]) -> Table:
+def doc_labels(docs: Iterable[str]) -> dict[str, str]:
+    """Each document's name less the folder that all of them share: as short as
+    the paths allow while still telling apart files of one name in two folders."""
+    docs = set(docs)
+    try:
+        common = os.path.commonpath([os.path.dirname(doc) for doc in docs]) if docs else ""
+    except ValueError:  # absolute and relative paths mixed
+        common = ""
+    if not common:
+        return {doc: doc for doc in docs}
+    return {doc: doc[len(common):].lstrip(os.sep) if doc.startswith(common + os.sep) else doc for doc in docs}
+
+
+def _wide_table(rows: list[list[Text]], docs: list[Text] | None) -> Table:
     """One column per key field: short ones sized to their content, the rest shared out."""
     table = Table(box=box.SQUARE, show_lines=True, expand=True, header_style="bold")
+    if docs is not None:
+        content = max((cell_len(doc.plain) for doc in docs), default=0)
+        table.add_column(DOC_HEADER, width=max(len(DOC_HEADER), min(DOC_WIDEST, content)), overflow="fold")
     for i, (header, _, widest) in enumerate(COLUMNS):
         if widest is None:
             table.add_column(header, ratio=SHARES[header], overflow="fold")
@@ -70,19 +89,22 @@ def _wide_table(rows: list[list[Text]]) -> Table:
             content = max((cell_len(row[i].plain) for row in rows), default=0)
             table.add_column(header, width=max(len(header), min(widest, content)), overflow="fold")
     table.add_column("Sentence", ratio=SHARES["Sentence"], overflow="fold")
-    for row in rows:
-        table.add_row(*row)
+    for i, row in enumerate(rows):
+        table.add_row(*([docs[i]] if docs is not None else []), *row)
     return table
 
 
-def _narrow_table(rows: list[list[Text]]) -> Table:
-    """Two columns for a narrow terminal: the key fields stacked, then the sentence."""
+def _narrow_table(rows: list[list[Text]], docs: list[Text] | None) -> Table:
+    """Two columns for a narrow terminal: the key fields stacked (the document
+    last, when there are several), then the sentence."""
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, header_style="bold")
     table.add_column("Record", ratio=2, overflow="fold")
     table.add_column("Sentence", ratio=3, overflow="fold")
-    for subject, metric, mention, comparator, kind, period, sentence in rows:
+    for i, (subject, metric, mention, comparator, kind, period, sentence) in enumerate(rows):
         head = Text(" ").join(part for part in (kind, mention, comparator, period) if part.plain)
         lines = [head] + [part for part in (subject, metric) if part.plain]
+        if docs is not None:
+            lines.append(docs[i])
         table.add_row(Text("\n").join(lines), sentence)
     return table
 
@@ -109,7 +131,9 @@ def write_table(
     tally = Tally()
     locator = MentionLocator()
     rows: list[list[Text]] = []
+    row_docs: list[str] = []
     for record in records:
+        row_docs.append(record.doc)
         cells = [_cell(getattr(record, field)) for _, field, _ in COLUMNS]
         if record.kind in KIND_STYLES:
             cells[4].stylize(KIND_STYLES[record.kind])
@@ -119,7 +143,11 @@ def write_table(
 
     documents = len(sources) if sources else None
     if tally.records:
-        table = _narrow_table(rows) if console.width < NARROW else _wide_table(rows)
+        docs = None
+        if len(tally.documents) > 1:
+            labels = doc_labels(tally.documents)
+            docs = [Text(clean(labels[doc]), style="dim") for doc in row_docs]
+        table = _narrow_table(rows, docs) if console.width < NARROW else _wide_table(rows, docs)
         console.print(table)
         console.print(tally.line(documents), markup=False, soft_wrap=True)
     else:

@@ -1,12 +1,16 @@
 """XLSX workbook: Records, Summary and Sources sheets, streamed in openpyxl's write-only mode.
 
 Rows go to disk as they are appended, so memory stays bounded however many
-records there are; only the summary totals (one entry per subject and unit)
-are kept. Every text cell is cleaned of characters XLSX cannot hold,
-neutralised against formula injection and stored with the string type.
+records there are; only the summary counts (one entry per subject, document
+and unit) are kept. Every text cell is cleaned of characters XLSX cannot hold,
+neutralised against formula injection and stored with the string type. The
+Records sheet names each document by its file name (the Sources sheet keeps
+the paths), gives each row the height its wrapped text needs, and prints
+landscape, one page wide, with the header on every page.
 """
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -55,6 +59,8 @@ DECIMAL_FORMAT = "#,##0.0###"
 MENTION_FONT = InlineFont(rFont="Calibri", sz=11, b=True, color="C00000")
 CHART_SUBJECTS = 20
 MAX_CELL_CHARS = 32767
+LINE_HEIGHT = 15  # points per line of 11-point text, CJK included
+MAX_LINES = 12  # a row grows to show this many wrapped lines; the rest shows when selected
 
 
 def _register_styles(wb: Workbook) -> None:
@@ -176,12 +182,35 @@ def _set_widths(ws, widths: Sequence[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
+def file_name(doc: str) -> str:
+    """How the Records sheet names a document: its file name (stdin stays ``-``)."""
+    return os.path.basename(doc) or doc
+
+
+def _display_width(text: str) -> float:
+    """Roughly how many Excel character units ``text`` takes: a CJK character
+    (three bytes in UTF-8) two, an ASCII one one; computed without a loop."""
+    return (len(text.encode("utf-8", "replace")) + len(text)) / 2
+
+
+def _row_height(record: Record) -> float | None:
+    """Points for a row whose wrapped cells need more than one line, else None (the default)."""
+    lines = 1
+    for name in WRAPPED_FIELDS:
+        value = getattr(record, name)
+        if value:
+            lines = max(lines, math.ceil(_display_width(value) / (COLUMNS[name][1] - 1)))
+    return LINE_HEIGHT * min(lines, MAX_LINES) if lines > 1 else None
+
+
 def _record_row(ws, record: Record, span: tuple[int, int] | None) -> list[Any]:
     row: list[Any] = []
     for name in FIELD_NAMES:
         value = getattr(record, name)
         if value is None:
             row.append(None)
+        elif name == "doc":
+            row.append(_plain_text(ws, file_name(str(value))))
         elif name == "sentence":
             row.append(_sentence_cell(ws, str(value), span))
         elif name in NUMERIC_FIELDS and isinstance(value, (int, float)):
@@ -203,15 +232,32 @@ def _symbol_cell(ws, symbol: str) -> WriteOnlyCell:
     return cell
 
 
+def _print_setup(ws, *, header_rows: str | None = "1:1") -> None:
+    """Landscape, as wide as one page, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = header_rows
+
+
 def _write_records(ws, records: Iterable[Record]) -> Tally:
     # Widths, frozen panes and the header must precede the first row in write-only mode.
     _set_widths(ws, [COLUMNS[name][1] for name in FIELD_NAMES])
     ws.freeze_panes = "A2"
+    _print_setup(ws)
     ws.append(_header(ws, [COLUMNS[name][0] for name in FIELD_NAMES]))
     tally = Tally()
     locator = MentionLocator()
-    for record in records:
+    heights = ws.row_dimensions
+    for row_number, record in enumerate(records, 2):
+        height = _row_height(record)
+        if height is not None:  # read when the row is written, then no longer needed
+            heights[row_number].height = height
         ws.append(_record_row(ws, record, locator.span(record)))
+        if height is not None:
+            del heights[row_number]
         tally.add(record)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FIELD_NAMES))}{tally.records + 1}"
     return tally
@@ -222,8 +268,11 @@ def _label(value: str | None) -> str:
 
 
 def _write_summary(ws, tally: Tally) -> None:
-    """Records by subject and kind, by unit kind and unit, and a chart of targets per subject."""
+    """Records by subject and kind, by document and kind, by unit kind and unit,
+    and a chart of targets per subject. Counts only: values of different
+    documents, kinds and periods do not add up to anything."""
     _set_widths(ws, [32, 12, 12, 12, 12])
+    _print_setup(ws, header_rows=None)
     ws.append([_text_cell(ws, "Records by subject", "title")])
     ws.append(_header(ws, ["Subject", "Targets", "Plans", "Facts", "Total"]))
     subjects = tally.subject_rows()
@@ -231,11 +280,15 @@ def _write_summary(ws, tally: Tally) -> None:
         ws.append([_text_cell(ws, _label(subject)), *counts])
     first_subject_row = 3
     ws.append([])
+    ws.append([_text_cell(ws, "Records by document", "title")])
+    ws.append(_header(ws, ["Document", "Targets", "Plans", "Facts", "Total"]))
+    for doc, *counts in tally.document_rows():
+        ws.append([_text_cell(ws, file_name(doc)), *counts])
+    ws.append([])
     ws.append([_text_cell(ws, "Records by unit", "title")])
-    ws.append(_header(ws, ["Unit kind", "Unit", "Records", "Sum of values"]))
-    for kind, unit, count, total in tally.unit_rows():
-        ws.append([_text_cell(ws, _label(kind)), _text_cell(ws, _label(unit)), count,
-                   None if total is None else _number_cell(ws, total)])
+    ws.append(_header(ws, ["Unit kind", "Unit", "Records"]))
+    for kind, unit, count in tally.unit_rows():
+        ws.append([_text_cell(ws, _label(kind)), _text_cell(ws, _label(unit)), count])
     charted = [row for row in subjects[:CHART_SUBJECTS] if row[1]]
     if charted:
         chart = BarChart()
@@ -253,18 +306,21 @@ def _write_summary(ws, tally: Tally) -> None:
 
 
 def _write_sources(ws, sources: Sequence[SourceInfo]) -> None:
-    """One row per input: characters read, records found, status and error."""
-    _set_widths(ws, [40, 14, 10, 10, 60])
+    """One row per input: its path as given, characters read, records found,
+    status and error, and the file name the Records sheet calls it by."""
+    _set_widths(ws, [40, 14, 10, 10, 60, 24])
     ws.freeze_panes = "A2"
-    ws.append(_header(ws, ["Document", "Characters", "Records", "Status", "Error"]))
+    _print_setup(ws)
+    ws.append(_header(ws, ["Document", "Characters", "Records", "Status", "Error", "File"]))
     count = 0
     for source in sources:
         ws.append([
-            _text_cell(ws, source.doc),
+            _text_cell(ws, source.doc, "wrap"),
             _number_cell(ws, source.chars),
             _number_cell(ws, source.records),
             _text_cell(ws, source.status),
             None if source.error is None else _text_cell(ws, source.error, "wrap"),
+            _text_cell(ws, file_name(source.doc)),
         ])
         count += 1
-    ws.auto_filter.ref = f"A1:E{count + 1}"
+    ws.auto_filter.ref = f"A1:F{count + 1}"
