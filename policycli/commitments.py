@@ -85,7 +85,7 @@ class CommitmentReader:
         modality = modality_at(text, cues, ls, spans)
         period = self.periods.own(text, cues, ls, spans)
         opened = None if period or sentence.first else self.periods.opened()
-        verb, verb_span = self.verbs.read(text, cues, mention, clause_start, ls, clause_after)
+        verb, verb_span = self.verbs.read(text, cues, mention, clause_start, ls, clause_after, spans)
         metric = self.metrics.read(text, cues, mention, spans, index, clause_start, prev_end, verb_span,
                                    clause_after, subject)
         kind = self.kinds.read(text, mention, cues, modality, clause_start, ls, verb, opened,

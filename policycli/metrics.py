@@ -42,6 +42,7 @@ class _Words:
     modifier_end: regex.Pattern
     grants: tuple[str, ...]
     predicates: tuple[str, ...]
+    shares: frozenset[str]
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -72,6 +73,7 @@ def _words(packs: Packs) -> _Words:
         re.compile("的|(?=[，,。；;：:])"),
         tuple(packs.grant_words),
         tuple(packs.metric_predicates),
+        frozenset(packs.share_verbs),
     )
 
 
@@ -88,6 +90,8 @@ class MetricReader:
                 clause_after: str, subject: str | None) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
         ls = spans[index][0]
+        if verb_span and verb_span[2] in self.words.shares:
+            verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
         following = self._following(clause_after) if mention.unit_kind == "count" else ""
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
@@ -104,6 +108,8 @@ class MetricReader:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
+            while earlier_verb and earlier_verb[2] in self.words.shares:
+                earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]

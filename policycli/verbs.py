@@ -30,6 +30,10 @@ class _Words:
     levels: frozenset[str]
     nominal: frozenset[str]
     elaborations: tuple[str, ...]
+    adjacent: frozenset[str]
+    starts: tuple[str, ...]
+    results: tuple[str, ...]
+    list_marks: str
 
 
 @lru_cache(maxsize=8)
@@ -45,6 +49,10 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
         tuple(packs.elaboration_words),
+        frozenset(packs.adjacent_verbs),
+        tuple(packs.start_words),
+        tuple(packs.result_words),
+        "".join(sorted({c for word in packs.metric_list_separators for c in word} | set(" 　"))),
     )
 
 
@@ -56,7 +64,7 @@ class VerbReader:
         self.words = _words(packs)
 
     def read(self, text: str, cues: Cues, mention: Mention, clause_start: int, ls: int,
-              clause_after: str) -> tuple[str | None, tuple[int, int, str] | None]:
+             clause_after: str, spans: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int, str] | None]:
         """The governing verb and its (start, end, text) in the sentence (None when it follows the number)."""
         if mention.is_verb:
             return text[ls:ls + mention.end - mention.start], None
@@ -65,8 +73,19 @@ class VerbReader:
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
-        while found and self._in_comparator(text, found):
-            found = cues.last_entry("verb", found[0], clause_start)  # 给予最高不超过500万元: 给予
+        start = max(text.rfind(word, clause_start, ls) for word in self.words.starts) if self.words.starts else -1
+        if start >= 0 and (found is None or found[1] <= start):
+            result = self._result(clause_after)
+            if result:
+                return result, None  # 比重从10.64%增加到17.92%: 10.64% changes by the verb after it
+        while found and (self._in_comparator(text, found)
+                         or (found[2] in self.words.adjacent and not self._adjacent(text, found[1], ls, spans))):
+            # 给予最高不超过500万元: 给予; 培育产值超百亿元企业2家: 培育
+            found = cues.last_entry("verb", found[0], clause_start)
+        if found and found[2] in self.words.adjacent:
+            earlier = cues.last_entry("verb", found[0], clause_start)
+            if earlier and earlier[1] == found[0]:
+                found = earlier  # 建成超200家: 超 only compares
         if found and self.words.heads.fullmatch(text, found[1], ls):
             earlier = cues.last_entry("verb", found[0], clause_start)
             if earlier:
@@ -83,6 +102,26 @@ class VerbReader:
                     and not any(cues.last_entry(cue, found[0], first[1]) for cue in ("future", "modality"))):
                 found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
+
+    def _result(self, clause_after: str) -> str | None:
+        """The first verb after a figure that leads to a result (增加到, 降至), if any."""
+        for m in self.packs.verb_re.finditer(clause_after):
+            if m.group().endswith(self.words.results) or clause_after.startswith(self.words.results, m.end()):
+                return clause_after[m.start():m.end() + (0 if m.group().endswith(self.words.results) else 1)]
+        return None
+
+    def _adjacent(self, text: str, end: int, ls: int, spans: list[tuple[int, int]]) -> bool:
+        """Whether only figures of the sentence and list marks stand between ``end``
+        and the mention at ``ls`` (分别为17.47%、17.35%: 为 governs both)."""
+        at = end
+        for start, stop in spans:
+            if start >= ls:
+                break
+            if start >= at:
+                if text[at:start].strip(self.words.list_marks):
+                    return False
+                at = stop
+        return not text[at:ls].strip(self.words.list_marks)
 
     def _in_comparator(self, text: str, verb: tuple[int, int, str]) -> bool:
         """Whether ``verb`` ends a longer comparator word (the 超过 of 不超过)."""
