@@ -48,7 +48,7 @@ class CommitmentReader:
         """Take in a paragraph; the first heading is the document's title."""
         title = paragraph.role == "heading" and not self._titled
         self.subjects.enter(paragraph)
-        self.periods.enter(paragraph)
+        self.periods.enter(paragraph, title)
         self.kinds.enter(paragraph, title)
         if title:
             self.subjects.enter_title(paragraph.text)
@@ -58,6 +58,7 @@ class CommitmentReader:
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
         self.subjects.sentence(sentence)
+        self.periods.sentence(sentence)
         if not mentions:
             return []
         cues = Cues(sentence.text, self.packs, self._options)
@@ -105,7 +106,7 @@ class CommitmentReader:
             verb=verb,
             metric=metric,
             modality=modality,
-            period=period or opened,
+            period=period or opened or (self.periods.section() if kind != "fact" else None),
             sentence=_excerpt(text, ls, le),
             section=sentence.section,
         )
