@@ -49,7 +49,7 @@ class CommitmentReader:
         title = paragraph.role == "heading" and not self._titled
         self.subjects.enter(paragraph)
         self.periods.enter(paragraph, title)
-        self.kinds.enter(paragraph, title)
+        self.kinds.enter(paragraph, title, self.periods.dated(self.periods.heading_period))
         if title:
             self.subjects.enter_title(paragraph.text)
             self.periods.enter_title(paragraph.text)

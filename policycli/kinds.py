@@ -60,19 +60,22 @@ class KindReader:
         self.words = _words(packs)
         self._options = packs.scan_options
         self._mood: str | None = None
-        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
+        #: Headings whose mood is unread, with whether each is the title and whether it is dated.
+        self._headings: list[tuple[Paragraph, bool, bool]] = []
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
-    def enter(self, paragraph: Paragraph, title: bool) -> None:
+    def enter(self, paragraph: Paragraph, title: bool, dated: bool = False) -> None:
         """Take in a paragraph: a heading (``title``: the document's first) may
-        set the mood, a body paragraph's opening may set its own."""
+        set the mood, a body paragraph's opening may set its own. ``dated``: the
+        heading opens with the year the document is about, or a later one
+        (2025年省十件民生实事 in a 2025 report), so what it lists is to come."""
         self.paragraph_mood = None
         self._opening = None
         if paragraph.role == "heading":
             self._headline_records = []
-            self._headings.append((paragraph, title))
+            self._headings.append((paragraph, title, dated))
         elif paragraph.role == "body":
             self._opening = paragraph
 
@@ -148,22 +151,23 @@ class KindReader:
         further down (a news item's …继续展开军事行动) starts a new story and
         only resets it.
         """
-        for heading, title in reversed(self._headings):
-            mood = self._heading_mood(heading.text, title or heading.numbered)
+        for heading, title, dated in reversed(self._headings):
+            mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
             if mood or heading.top_level:
                 self._mood = mood
                 break
         self._headings.clear()
         return self._mood
 
-    def _heading_mood(self, text: str, named: bool) -> str | None:
+    def _heading_mood(self, text: str, named: bool, dated: bool = False) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
         names both (成就和…目标任务), the one named last governs what follows.
-        Unless ``named`` (the first heading, or a numbered one), only a short
-        label or a heading that ends like a document's title has a mood."""
+        Unless ``named`` (the first heading, a numbered or a dated one), only a
+        short label or a heading that ends like a document's title has a mood.
+        A ``dated`` heading that names neither sets the target mood."""
         last = _last_match(self.words.section_words, text)
         if last is None:
-            return None
+            return "target" if dated else None
         if named or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
             return last.lastgroup
         return None

@@ -71,6 +71,8 @@ class PeriodReader:
         self.deadline = False
         self._part: str | None = None  # the period the current part's top-level heading names
         self._section: str | None = None  # the period the nearest heading naming one gives
+        #: The period the heading just entered names as a section heading, if any.
+        self.heading_period: str | None = None
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
@@ -80,8 +82,9 @@ class PeriodReader:
         self._carried = None
         self._inherited = None
         self.deadline = False
+        self.heading_period = None
         if paragraph.role == "heading" and not title:
-            period = self._heading_period(paragraph)
+            period = self.heading_period = self._heading_period(paragraph)
             if paragraph.top_level:
                 self._part = self._section = period
             else:
@@ -182,6 +185,14 @@ class PeriodReader:
     def section(self) -> str | None:
         """The period the nearest section heading above names, if any."""
         return self._section
+
+    def dated(self, period: str | None) -> bool:
+        """Whether ``period`` is a bare year no earlier than the first year the
+        document's title names (2025年 in a 2025 report): a year still to come."""
+        if period is None or self._window is None:
+            return False
+        m = _BARE_YEAR.match(period)
+        return m is not None and int(m.group(1)) >= self._window
 
     def before_window(self, period: str | None) -> bool:
         """Whether ``period`` is a bare year (2024年, 2024年底) before the first year
