@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from .cues import Cues
 from .kinds import KindReader
 from .metrics import MetricReader
-from .modality import modality_at
+from .modality import ModalityReader, modality_at
 from .packs import Packs
 from .periods import PeriodReader
 from .quantities import Mention
@@ -41,6 +41,7 @@ class CommitmentReader:
         self.verbs = VerbReader(packs)
         self.metrics = MetricReader(packs)
         self.periods = PeriodReader(packs)
+        self.modality = ModalityReader(packs)
         self.kinds = KindReader(packs)
         self._titled = False
 
@@ -49,6 +50,7 @@ class CommitmentReader:
         title = paragraph.role == "heading" and not self._titled
         self.subjects.enter(paragraph)
         self.periods.enter(paragraph, title)
+        self.modality.enter(paragraph)
         self.kinds.enter(paragraph, title, self.periods.dated(self.periods.heading_period))
         if title:
             self.subjects.enter_title(paragraph.text)
@@ -105,7 +107,7 @@ class CommitmentReader:
             subject=subject,
             verb=verb,
             metric=metric,
-            modality=modality,
+            modality=modality or (self.modality.section() if kind != "fact" else None),
             period=period or opened or (self.periods.section() if kind != "fact" else None),
             sentence=_excerpt(text, ls, le),
             section=sentence.section,

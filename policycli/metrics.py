@@ -23,8 +23,9 @@ _TRIM_TAIL = 24
 #: Kinds of quantity that do not measure a named thing standing right after
 #: them: counts (their noun is read apart), shares and durations.
 _NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_point", "duration"})
-#: Kinds of quantity that are shares of something.
-_SHARES = frozenset({"percent", "ratio"})
+#: A gloss in brackets (宏观税负（即一般公共预算收入中税收收入占GDP比重）): no part of
+#: the metric; a short one (研究与试验发展（R&D）) may be its name, and stays.
+_GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
@@ -43,6 +44,7 @@ class _Words:
     grants: tuple[str, ...]
     predicates: tuple[str, ...]
     shares: frozenset[str]
+    comparison: regex.Pattern
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -55,6 +57,21 @@ def _stops(stops: list[str], exceptions: list[str]) -> str:
         branches.append(guards + re.escape(stop))
     return f"(?:{'|'.join(branches)})" if branches else "(?!)"
 
+
+
+def _guarded(words: list[str], exceptions: list[str]) -> str:
+    """A pattern for any of ``words``, except where one stands inside a word of
+    ``exceptions`` (the 比 of 比重 or 占比)."""
+    branches = []
+    for word in sorted(words, key=len, reverse=True):
+        guards = []
+        for other in exceptions:
+            at = other.find(word)
+            if at >= 0 and other != word:
+                before = f"(?<={re.escape(other[:at])})" if at else ""
+                guards.append(f"(?!{before}{re.escape(other[at:])})")
+        branches.append("".join(guards) + re.escape(word))
+    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
 
 
 @lru_cache(maxsize=8)
@@ -74,6 +91,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.grant_words),
         tuple(packs.metric_predicates),
         frozenset(packs.share_verbs),
+        re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
     )
 
 
@@ -119,8 +137,9 @@ class MetricReader:
         if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
             # 给予最高不超过500万元的补助: the amount of what is granted.
             phrase = self._trim_end(self._following(clause_after[1:]))
-        elif not phrase and mention.unit_kind in _SHARES and clause_after.startswith("的"):
-            # 实现60%的乡镇通油路: a share with nothing before it measures the noun after it.
+        elif not phrase and mention.unit_kind != "count" and clause_after.startswith("的"):
+            # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
+            # nothing before it measures the noun after its 的.
             phrase = self._trim_end(self._following(clause_after[1:]))
         elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
@@ -129,6 +148,10 @@ class MetricReader:
             head = self.words.heads.search(after)
             if head and head.end() == len(after) and not self._opens_predicate(after):
                 phrase = after
+        if phrase:
+            base = self.words.comparison.search(phrase)
+            if base:
+                phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
             return indicator
@@ -205,4 +228,6 @@ class MetricReader:
             phrase = phrase[len(subject):]
         if "《" in phrase:
             phrase = BOOK_TITLE.sub("", phrase)
+        if "）" in phrase or ")" in phrase:
+            phrase = _GLOSS.sub("", phrase)
         return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase

@@ -245,6 +245,8 @@ class Packs:
     metric_stop_after: list[str] = field(default_factory=list)
     metric_not_stops: list[str] = field(default_factory=list)
     metric_predicates: list[str] = field(default_factory=list)
+    metric_comparisons: list[str] = field(default_factory=list)
+    metric_not_comparisons: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
     grant_words: list[str] = field(default_factory=list)
@@ -821,6 +823,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            stop_after="metric_stop_after",
                                            not_stops="metric_not_stops",
                                            predicates="metric_predicates",
+                                           comparisons="metric_comparisons",
+                                           not_comparisons="metric_not_comparisons",
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
