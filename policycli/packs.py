@@ -234,6 +234,8 @@ class Packs:
     nominal_verbs: list[str] = field(default_factory=list)
     elaboration_words: list[str] = field(default_factory=list)
     adjacent_verbs: list[str] = field(default_factory=list)
+    yielding_verbs: list[str] = field(default_factory=list)
+    object_verbs: list[str] = field(default_factory=list)
     share_verbs: list[str] = field(default_factory=list)
     start_words: list[str] = field(default_factory=list)
     result_words: list[str] = field(default_factory=list)
@@ -815,7 +817,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
                                     nominal="nominal_verbs", elaborations="elaboration_words",
-                                    adjacent="adjacent_verbs", shares="share_verbs",
+                                    adjacent="adjacent_verbs", yielding="yielding_verbs", objects="object_verbs",
+                                    shares="share_verbs",
                                     starts="start_words", results="result_words",
                                          frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _lists(trim_leading="metric_trim_leading",

@@ -31,6 +31,8 @@ class _Words:
     nominal: frozenset[str]
     elaborations: tuple[str, ...]
     adjacent: frozenset[str]
+    yielding: frozenset[str]
+    objects: frozenset[str]
     starts: tuple[str, ...]
     results: tuple[str, ...]
     list_marks: str
@@ -50,6 +52,8 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.nominal_verbs),
         tuple(packs.elaboration_words),
         frozenset(packs.adjacent_verbs),
+        frozenset(packs.yielding_verbs),
+        frozenset(packs.object_verbs),
         tuple(packs.start_words),
         tuple(packs.result_words),
         "".join(sorted({c for word in packs.metric_list_separators for c in word} | set(" 　"))),
@@ -82,10 +86,10 @@ class VerbReader:
                          or (found[2] in self.words.adjacent and not self._adjacent(text, found[1], ls, spans))):
             # 给予最高不超过500万元: 给予; 培育产值超百亿元企业2家: 培育
             found = cues.last_entry("verb", found[0], clause_start)
-        if found and found[2] in self.words.adjacent:
+        if found and (found[2] in self.words.yielding or found[2] in self.words.objects):
             earlier = cues.last_entry("verb", found[0], clause_start)
-            if earlier and earlier[1] == found[0]:
-                found = earlier  # 建成超200家: 超 only compares
+            if earlier and (earlier[1] == found[0] or found[2] in self.words.objects):
+                found = earlier  # 建成超200家: 超 only compares; 完成固定资产投资: 完成
         if found and self.words.heads.fullmatch(text, found[1], ls):
             earlier = cues.last_entry("verb", found[0], clause_start)
             if earlier:
