@@ -111,6 +111,8 @@ class MetricReader:
         if verb_span and verb_span[2] in self.words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
         following = self._following(clause_after) if mention.unit_kind == "count" else ""
+        if following.startswith(self.words.predicates):
+            following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:

@@ -268,6 +268,7 @@ class Packs:
     period_patterns: list[str] = field(default_factory=list)
     period_bases: list[str] = field(default_factory=list)
     period_frequencies: list[str] = field(default_factory=list)
+    period_since: list[str] = field(default_factory=list)
     stop_patterns: list[str] = field(default_factory=list)
     bare_numerals: list[str] = field(default_factory=list)
     pattern_origins: dict[str, str] = field(default_factory=dict, repr=False)
@@ -837,8 +838,9 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                     present="present_cues", span_openers="span_patterns")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
                                           titles="title_endings")),
-    "periods": _named("periods", _lists(frozenset({"patterns", "bases"}), patterns="period_patterns",
-                                        bases="period_bases", frequencies="period_frequencies")),
+    "periods": _named("periods", _lists(frozenset({"patterns", "bases", "since"}), patterns="period_patterns",
+                                        bases="period_bases", frequencies="period_frequencies",
+                                        since="period_since")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
                                     grants="grant_words")),

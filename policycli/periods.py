@@ -39,6 +39,7 @@ class _Words:
 
     base: regex.Pattern
     frequencies: frozenset[str]
+    since: regex.Pattern
     opening: regex.Pattern
     elaborations: tuple[str, ...]
 
@@ -49,6 +50,7 @@ def _words(packs: Packs) -> _Words:
     return _Words(
         packs.compile_user(f"(?:{union(packs.period_bases)})$") if packs.period_bases else re.compile("(?!)"),
         frozenset(packs.period_frequencies),
+        packs.compile_user(union(packs.period_since)) if packs.period_since else re.compile("(?!)"),
         re.compile(f"[^，,。；;：:！？!?]{{1,{_LABEL_MAX}}}[：:]"),
         tuple(packs.elaboration_words),
     )
@@ -145,7 +147,7 @@ class PeriodReader:
                   and any(found[1] < a <= found[1] + _YEAR_GAP for a, _ in spans)
                   and self.packs.verb_re.search(text, found[1] + 1, ls) is not None):
                 continue
-            if found[2] in self.words.frequencies:
+            if found[2] in self.words.frequencies or self.words.since.search(found[2], **self._options):
                 frequency = frequency or found[2]
                 continue
             return found[2]
