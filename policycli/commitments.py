@@ -93,6 +93,8 @@ class CommitmentReader:
                                    clause_after, subject)
         kind = self.kinds.read(text, mention, cues, modality, clause_start, ls, verb, opened,
                                self.periods.deadline, self.periods.before_window(period))
+        if verb is None:
+            verb = self.verbs.after(mention, clause_after)
         return Record(
             doc=self.doc,
             start=mention.start,

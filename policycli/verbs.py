@@ -107,6 +107,16 @@ class VerbReader:
                 found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
 
+    def after(self, mention: Mention, clause_after: str) -> str | None:
+        """For a count that no verb governs, the first verb after it in its clause:
+        the count is who acts (近23亿人次跨区域流动, 35个商圈举办…)."""
+        if mention.unit_kind != "count":
+            return None
+        for m in self.packs.verb_re.finditer(clause_after):
+            if m.group() not in self.words.adjacent:  # 65个高标准农田: no 高 of a figure
+                return m.group()
+        return None
+
     def _result(self, clause_after: str) -> str | None:
         """The first verb after a figure that leads to a result (增加到, 降至), if any."""
         for m in self.packs.verb_re.finditer(clause_after):
