@@ -42,7 +42,7 @@ class CommitmentReader:
         self.metrics = MetricReader(packs)
         self.periods = PeriodReader(packs)
         self.modality = ModalityReader(packs)
-        self.kinds = KindReader(packs)
+        self.kinds = KindReader(packs, self.periods.dated)
         self._titled = False
 
     def enter(self, paragraph: Paragraph) -> None:
@@ -51,7 +51,7 @@ class CommitmentReader:
         self.subjects.enter(paragraph)
         self.periods.enter(paragraph, title)
         self.modality.enter(paragraph)
-        self.kinds.enter(paragraph, title, self.periods.dated(self.periods.heading_period))
+        self.kinds.enter(paragraph, title)
         if title:
             self.subjects.enter_title(paragraph.text)
             self.periods.enter_title(paragraph.text)
@@ -94,7 +94,7 @@ class CommitmentReader:
         kind = self.kinds.read(text, mention, cues, modality, clause_start, ls, verb, opened,
                                self.periods.deadline, self.periods.before_window(period))
         if verb is None:
-            verb = self.verbs.after(mention, clause_after)
+            verb = self.verbs.after(mention, cues, le, le + len(clause_after))
         return Record(
             doc=self.doc,
             start=mention.start,

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 from .packs import Packs
 
 _BREAK_CHARS = "，,；;：:。！？!?"
 #: What ends a clause.
 CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
+#: An entry's end, the key its list is ordered by.
+_END = itemgetter(1)
 #: A book or document title: 《…》.
 BOOK_TITLE = re.compile(r"《[^》]*》")
 
@@ -24,7 +27,7 @@ class Cues:
     many mentions costs time linear in its length. Entries are (start, end, text),
     in order of their ends."""
 
-    __slots__ = ("_text", "_found", "_ends", "_breaks")
+    __slots__ = ("_text", "_found", "_breaks")
 
     def __init__(self, text: str, packs: Packs, options: dict):
         self._text = text
@@ -47,19 +50,26 @@ class Cues:
         if periods:
             found["period"] = periods
         self._found = found
-        self._ends = {cue: [f[1] for f in spans] for cue, spans in found.items()}
         self._breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
 
     def last_entry(self, cue: str, end: int, start: int = 0) -> tuple[int, int, str] | None:
         """(start, end, text) of the last ``cue`` match lying wholly within [start, end)."""
-        ends = self._ends.get(cue)
-        if ends:
-            k = bisect_right(ends, end) - 1
+        entries = self._found.get(cue)
+        if entries:
+            k = bisect_right(entries, end, key=_END) - 1
             if k >= 0:
-                found = self._found[cue][k]
+                found = entries[k]
                 if found[0] >= start:
                     return found
         return None
+
+    def entries(self, cue: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The ``cue`` matches lying wholly within [start, end), in order."""
+        found = self._found.get(cue)
+        if not found:
+            return []
+        k = bisect_right(found, start, key=_END)
+        return [f for f in found[k:bisect_right(found, end, key=_END)] if f[0] >= start]
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
         """The text of the last ``cue`` match lying wholly within [start, end)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,27 +56,28 @@ def _words(packs: Packs) -> _Words:
 class KindReader:
     """The kind of each record, and the moods that headings and paragraph openings set."""
 
-    def __init__(self, packs: Packs):
+    def __init__(self, packs: Packs, dated: Callable[[Paragraph], bool] | None = None):
+        """``dated`` tells whether a heading opens with the year the document is
+        about or a later one (2025年省十件民生实事 in a 2025 report): what it
+        lists is to come."""
         self.packs = packs
+        self._dated = dated
         self.words = _words(packs)
         self._options = packs.scan_options
         self._mood: str | None = None
-        #: Headings whose mood is unread, with whether each is the title and whether it is dated.
-        self._headings: list[tuple[Paragraph, bool, bool]] = []
+        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
-    def enter(self, paragraph: Paragraph, title: bool, dated: bool = False) -> None:
+    def enter(self, paragraph: Paragraph, title: bool) -> None:
         """Take in a paragraph: a heading (``title``: the document's first) may
-        set the mood, a body paragraph's opening may set its own. ``dated``: the
-        heading opens with the year the document is about, or a later one
-        (2025年省十件民生实事 in a 2025 report), so what it lists is to come."""
+        set the mood, a body paragraph's opening may set its own."""
         self.paragraph_mood = None
         self._opening = None
         if paragraph.role == "heading":
             self._headline_records = []
-            self._headings.append((paragraph, title, dated))
+            self._headings.append((paragraph, title))
         elif paragraph.role == "body":
             self._opening = paragraph
 
@@ -151,7 +153,8 @@ class KindReader:
         further down (a news item's …继续展开军事行动) starts a new story and
         only resets it.
         """
-        for heading, title, dated in reversed(self._headings):
+        for heading, title in reversed(self._headings):
+            dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
             if mood or heading.top_level:
                 self._mood = mood

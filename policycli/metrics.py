@@ -61,16 +61,23 @@ def _stops(stops: list[str], exceptions: list[str]) -> str:
 
 def _guarded(words: list[str], exceptions: list[str]) -> str:
     """A pattern for any of ``words``, except where one stands inside a word of
-    ``exceptions`` (the 比 of 比重 or 占比)."""
+    ``exceptions`` (the 比 of 比重 or 占比). The guards follow the word, so
+    they are only tried where it stands."""
     branches = []
     for word in sorted(words, key=len, reverse=True):
         guards = []
         for other in exceptions:
             at = other.find(word)
-            if at >= 0 and other != word:
-                before = f"(?<={re.escape(other[:at])})" if at else ""
-                guards.append(f"(?!{before}{re.escape(other[at:])})")
-        branches.append("".join(guards) + re.escape(word))
+            if at < 0 or other == word:
+                continue
+            head, tail = other[:at + len(word)], other[at + len(word):]
+            if not tail:
+                guards.append(f"(?<!{re.escape(head)})")
+            elif at == 0:
+                guards.append(f"(?!{re.escape(tail)})")
+            else:
+                guards.append(f"(?!(?<={re.escape(head)}){re.escape(tail)})")
+        branches.append(re.escape(word) + "".join(guards))
     return f"(?:{'|'.join(branches)})" if branches else "(?!)"
 
 

@@ -16,6 +16,8 @@ from .segment import Paragraph
 
 #: A part's number, then its label up to the first full stop or colon: （二）发展目标。
 _LABEL = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))\s*([^，,。；;：:！？!?]*)(.?)")
+#: The characters a part's number opens with.
+_MARKER_START = frozenset("一二三四五六七八九十（(0123456789")
 #: A label this short names a part (发展目标, 主要目标); a longer opening is a sentence.
 _LABEL_MAX = 10
 
@@ -34,6 +36,8 @@ class ModalityReader:
         short run-in label ending in a full stop may name its commitment word
         (（三）发展目标。)."""
         text = paragraph.text
+        if paragraph.role != "heading" and text[:1] not in _MARKER_START:
+            return
         m = _LABEL.match(text)
         if m is None and paragraph.role != "heading":
             return

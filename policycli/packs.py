@@ -838,7 +838,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                     present="present_cues", span_openers="span_patterns")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
                                           titles="title_endings")),
-    "periods": _named("periods", _lists(frozenset({"patterns", "bases", "since"}), patterns="period_patterns",
+    "periods": _named("periods", _lists(frozenset({"patterns", "bases"}), patterns="period_patterns",
                                         bases="period_bases", frequencies="period_frequencies",
                                         since="period_since")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",

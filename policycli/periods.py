@@ -22,6 +22,8 @@ from .segment import Paragraph, Sentence
 _YEAR_GAP = 3
 #: How far before a period the comparison word that makes it a base (比, 较) is looked for.
 _BASE_REACH = 8
+#: Headings are read for their period when a record needs it, or when this many wait.
+_PENDING_MAX = 32
 #: A label this short may stand before a sentence's opening period (具体指标：到2022年，).
 _LABEL_MAX = 8
 #: A heading's number: 三、, （二）, 3., 第四章.
@@ -39,7 +41,7 @@ class _Words:
 
     base: regex.Pattern
     frequencies: frozenset[str]
-    since: regex.Pattern
+    since: tuple[str, ...]
     opening: regex.Pattern
     elaborations: tuple[str, ...]
 
@@ -50,7 +52,7 @@ def _words(packs: Packs) -> _Words:
     return _Words(
         packs.compile_user(f"(?:{union(packs.period_bases)})$") if packs.period_bases else re.compile("(?!)"),
         frozenset(packs.period_frequencies),
-        packs.compile_user(union(packs.period_since)) if packs.period_since else re.compile("(?!)"),
+        tuple(packs.period_since),
         re.compile(f"[^，,。；;：:！？!?]{{1,{_LABEL_MAX}}}[：:]"),
         tuple(packs.elaboration_words),
     )
@@ -69,12 +71,12 @@ class PeriodReader:
         self._read = 0  # how many of them have been read for an opening period
         self._inherited: str | None = None  # the period the current sentence shares with the one it elaborates
         self._carried: str | None = None  # the period the latest of them opens with
+        self._carried_deadline = False  # whether that period is a deadline
         #: Whether the carried period is a deadline (到2020年, 未来5年; read with it).
         self.deadline = False
         self._part: str | None = None  # the period the current part's top-level heading names
         self._section: str | None = None  # the period the nearest heading naming one gives
-        #: The period the heading just entered names as a section heading, if any.
-        self.heading_period: str | None = None
+        self._headings: list[Paragraph] = []  # headings not yet read for a period, oldest first
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
@@ -82,15 +84,32 @@ class PeriodReader:
         self._sentences.clear()
         self._read = 0
         self._carried = None
+        self._carried_deadline = False
         self._inherited = None
         self.deadline = False
-        self.heading_period = None
         if paragraph.role == "heading" and not title:
-            period = self.heading_period = self._heading_period(paragraph)
-            if paragraph.top_level:
+            self._headings.append(paragraph)
+            if len(self._headings) > _PENDING_MAX:
+                self._read_headings()
+
+    def _read_headings(self) -> None:
+        """Read the headings entered since last time, in order, for the period of the section."""
+        for heading in self._headings:
+            period = self._heading_period(heading)
+            if heading.top_level:
                 self._part = self._section = period
             else:
                 self._section = period or self._part
+        self._headings.clear()
+
+    def dated(self, heading: Paragraph) -> bool:
+        """Whether ``heading`` is a section heading that names a bare year no earlier
+        than the first year the title names (2025年省十件民生实事 in a 2025
+        report): what it heads is still to come."""
+        if self._window is None or heading.role != "heading":
+            return False
+        m = _BARE_YEAR.match(self._heading_period(heading) or "")
+        return m is not None and int(m.group(1)) >= self._window
 
     def _heading_period(self, heading: Paragraph) -> str | None:
         """The period a section heading names: one that, past its number, opens
@@ -147,7 +166,7 @@ class PeriodReader:
                   and any(found[1] < a <= found[1] + _YEAR_GAP for a, _ in spans)
                   and self.packs.verb_re.search(text, found[1] + 1, ls) is not None):
                 continue
-            if found[2] in self.words.frequencies or self.words.since.search(found[2], **self._options):
+            if found[2] in self.words.frequencies or found[2].endswith(self.words.since):
                 frequency = frequency or found[2]
                 continue
             return found[2]
@@ -169,10 +188,12 @@ class PeriodReader:
             if m is None and at:
                 m = self.packs.period_re.match(text, **self._options)
             if m and CLAUSE_BREAK.match(text, m.end()):
-                self._carried = m.group()
+                if m.group() != self._carried:
+                    self._carried = m.group()
+                    self._carried_deadline = self._is_deadline(self._carried)
                 break
         self._read = len(self._sentences)
-        self.deadline = self._carried is not None and self._is_deadline(self._carried)
+        self.deadline = self._carried is not None and self._carried_deadline
         return self._carried
 
     def _is_base(self, text: str, start: int) -> bool:
@@ -186,15 +207,9 @@ class PeriodReader:
 
     def section(self) -> str | None:
         """The period the nearest section heading above names, if any."""
+        if self._headings:
+            self._read_headings()
         return self._section
-
-    def dated(self, period: str | None) -> bool:
-        """Whether ``period`` is a bare year no earlier than the first year the
-        document's title names (2025年 in a 2025 report): a year still to come."""
-        if period is None or self._window is None:
-            return False
-        m = _BARE_YEAR.match(period)
-        return m is not None and int(m.group(1)) >= self._window
 
     def before_window(self, period: str | None) -> bool:
         """Whether ``period`` is a bare year (2024年, 2024年底) before the first year

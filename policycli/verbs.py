@@ -77,7 +77,11 @@ class VerbReader:
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
-        start = max(text.rfind(word, clause_start, ls) for word in self.words.starts) if self.words.starts else -1
+        start = -1
+        for word in self.words.starts:
+            at = text.rfind(word, clause_start, ls)
+            if at > start:
+                start = at
         if start >= 0 and (found is None or found[1] <= start):
             result = self._result(clause_after)
             if result:
@@ -107,14 +111,15 @@ class VerbReader:
                 found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
 
-    def after(self, mention: Mention, clause_after: str) -> str | None:
-        """For a count that no verb governs, the first verb after it in its clause:
-        the count is who acts (近23亿人次跨区域流动, 35个商圈举办…)."""
+    def after(self, mention: Mention, cues: Cues, le: int, end: int) -> str | None:
+        """For a count that no verb governs, the first verb after it in its clause
+        (from ``le`` to ``end``): the count is who acts (近23亿人次跨区域流动,
+        35个商圈举办…)."""
         if mention.unit_kind != "count":
             return None
-        for m in self.packs.verb_re.finditer(clause_after):
-            if m.group() not in self.words.adjacent:  # 65个高标准农田: no 高 of a figure
-                return m.group()
+        for found in cues.entries("verb", le, end):
+            if found[2] not in self.words.adjacent:  # 65个高标准农田: no 高 of a figure
+                return found[2]
         return None
 
     def _result(self, clause_after: str) -> str | None:
