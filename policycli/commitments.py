@@ -44,13 +44,20 @@ class CommitmentReader:
         self.modality = ModalityReader(packs)
         self.kinds = KindReader(packs, self.periods.dated)
         self._titled = False
+        self._unread: Paragraph | None = None  # the paragraph entered but not yet given to periods and kinds
 
     def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph; the first heading is the document's title."""
-        title = paragraph.role == "heading" and not self._titled
+        """Take in a paragraph; the first heading is the document's title. Periods
+        and kinds keep only a paragraph's own state apart from headings, so they
+        take in any other paragraph when it is first read."""
         self.subjects.enter(paragraph)
-        self.periods.enter(paragraph, title)
         self.modality.enter(paragraph)
+        if paragraph.role != "heading":
+            self._unread = paragraph
+            return
+        self._unread = None
+        title = not self._titled
+        self.periods.enter(paragraph, title)
         self.kinds.enter(paragraph, title)
         if title:
             self.subjects.enter_title(paragraph.text)
@@ -59,12 +66,16 @@ class CommitmentReader:
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
+        if self._unread is not None:
+            self.periods.enter(self._unread)
+            self.kinds.enter(self._unread, False)
+            self._unread = None
         self.subjects.sentence(sentence)
         self.periods.sentence(sentence)
         if not mentions:
             return []
-        cues = Cues(sentence.text, self.packs, self._options)
         spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
+        cues = Cues(sentence.text, self.packs, self._options, spans[-1][1])
         subject = self.subjects.current()
         records: list[Record] = []
         for i, m in enumerate(mentions):

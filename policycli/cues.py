@@ -29,13 +29,17 @@ class Cues:
 
     __slots__ = ("_text", "_found", "_breaks")
 
-    def __init__(self, text: str, packs: Packs, options: dict):
+    def __init__(self, text: str, packs: Packs, options: dict, last: int | None = None):
+        """Scan ``text``; with ``last``, the end of its last mention, only as far as
+        the clause that holds it: no reader looks past it."""
         self._text = text
+        self._breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
+        stop = len(text) if last is None else self.clause_end(last)
         found: dict[str, list[tuple[int, int, str]]] = {}
         pattern, table = packs.cue_words
         # Matches do not overlap and each word's cues are listed by end, so the
         # lists come out in order of their ends.
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, 0, stop):
             start = m.start()
             for cue, offset, end, inner in table[m.group()]:
                 entry = (start + offset, start + end, inner)
@@ -43,14 +47,13 @@ class Cues:
                     found[cue].append(entry)
                 else:
                     found[cue] = [entry]
-        periods = [(m.start(), m.end(), m.group()) for m in packs.period_re.finditer(text, **options)]
+        periods = [(m.start(), m.end(), m.group()) for m in packs.period_re.finditer(text, 0, stop, **options)]
         if periods and "《" in text:
             titles = [m.span() for m in BOOK_TITLE.finditer(text)]
             periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
         if periods:
             found["period"] = periods
         self._found = found
-        self._breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
 
     def last_entry(self, cue: str, end: int, start: int = 0) -> tuple[int, int, str] | None:
         """(start, end, text) of the last ``cue`` match lying wholly within [start, end)."""

@@ -374,7 +374,11 @@ class Packs:
 
     @cached_property
     def verb_re(self) -> regex.Pattern:
-        return re.compile(f"(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
+        # The check of the first character lets the scan pass over most
+        # positions without trying the long list of words that hold no verb.
+        starts = "".join(sorted({re.escape(word[0]) for word in self.verbs if word}))
+        lead = f"(?=[{starts}])" if starts else ""
+        return re.compile(f"{lead}(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
 
     @cached_property
     def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int, str], ...]]]:
