@@ -44,6 +44,7 @@ class _Words:
     grants: tuple[str, ...]
     predicates: tuple[str, ...]
     shares: frozenset[str]
+    adjacent: frozenset[str]
     comparison: regex.Pattern
 
 
@@ -98,6 +99,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.grant_words),
         tuple(packs.metric_predicates),
         frozenset(packs.share_verbs),
+        frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
     )
 
@@ -135,7 +137,7 @@ class MetricReader:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
-            while earlier_verb and earlier_verb[2] in self.words.shares:
+            while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]

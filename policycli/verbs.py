@@ -91,18 +91,18 @@ class VerbReader:
             # 给予最高不超过500万元: 给予; 培育产值超百亿元企业2家: 培育
             found = cues.last_entry("verb", found[0], clause_start)
         if found and (found[2] in self.words.yielding or found[2] in self.words.objects):
-            earlier = cues.last_entry("verb", found[0], clause_start)
+            earlier = self._before(cues, found[0], clause_start)
             if earlier and (earlier[1] == found[0] or found[2] in self.words.objects):
                 found = earlier  # 建成超200家: 超 only compares; 完成固定资产投资: 完成
         if found and self.words.heads.fullmatch(text, found[1], ls):
-            earlier = cues.last_entry("verb", found[0], clause_start)
+            earlier = self._before(cues, found[0], clause_start)
             if earlier:
                 found = earlier
         elif found and found[1] == ls and mention.unit_kind == "count" and found[2] in self.words.nominal:
             # 深化作风能力提升12项长效机制: 提升 belongs to the noun phrase that the
             # clause's first verb governs (开展补贴性培训: 开展, not 补贴).
             first, at = None, found[0]
-            while (earlier := cues.last_entry("verb", at, clause_start)) is not None:
+            while (earlier := self._before(cues, at, clause_start)) is not None:
                 at = earlier[0]
                 if earlier[2] not in self.words.levels:  # 累计开展…: 开展
                     first = earlier
@@ -121,6 +121,14 @@ class VerbReader:
             if found[2] not in self.words.adjacent:  # 65个高标准农田: no 高 of a figure
                 return found[2]
         return None
+
+    def _before(self, cues: Cues, end: int, start: int) -> tuple[int, int, str] | None:
+        """The last verb within [start, end) that can govern what follows it: a verb
+        that governs only a figure right after it (the 低 of 农村低保标准) cannot."""
+        found = cues.last_entry("verb", end, start)
+        while found and found[2] in self.words.adjacent:
+            found = cues.last_entry("verb", found[0], start)
+        return found
 
     def _result(self, clause_after: str) -> str | None:
         """The first verb after a figure that leads to a result (增加到, 降至), if any."""
