@@ -77,6 +77,8 @@ class PeriodReader:
         self._part: str | None = None  # the period the current part's top-level heading names
         self._section: str | None = None  # the period the nearest heading naming one gives
         self._headings: list[Paragraph] = []  # headings not yet read for a period, oldest first
+        self._base_text: str | None = None  # the sentence whose comparison bases are known
+        self._bases: dict[int, bool] = {}  # for each period start in it, whether it is a base
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
@@ -93,8 +95,15 @@ class PeriodReader:
                 self._read_headings()
 
     def _read_headings(self) -> None:
-        """Read the headings entered since last time, in order, for the period of the section."""
-        for heading in self._headings:
+        """Read the headings entered since last time, in order, for the period of the
+        section; those before the last top-level one are passed over, as it resets
+        the section whatever they said."""
+        first = 0
+        for k in range(len(self._headings) - 1, -1, -1):
+            if self._headings[k].top_level:
+                first = k
+                break
+        for heading in self._headings[first:]:
             period = self._heading_period(heading)
             if heading.top_level:
                 self._part = self._section = period
@@ -197,8 +206,16 @@ class PeriodReader:
         return self._carried
 
     def _is_base(self, text: str, start: int) -> bool:
-        """Whether the period at ``start`` is the base of a comparison (比去年四季度)."""
-        return self.words.base.search(text, max(0, start - _BASE_REACH), start, **self._options) is not None
+        """Whether the period at ``start`` is the base of a comparison (比去年四季度);
+        read once per sentence and place, as each mention of a sentence asks."""
+        if text is not self._base_text:
+            self._base_text = text
+            self._bases = {}
+        found = self._bases.get(start)
+        if found is None:
+            found = self._bases[start] = self.words.base.search(
+                text, max(0, start - _BASE_REACH), start, **self._options) is not None
+        return found
 
     def _is_deadline(self, period: str) -> bool:
         """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not."""
