@@ -40,8 +40,11 @@ class Cues:
         # Matches do not overlap and each word's cues are listed by end, so the
         # lists come out in order of their ends.
         for m in pattern.finditer(text, 0, stop):
+            held = table[m.group()]
+            if not held:
+                continue  # a word that holds no cue (增加值, 为了)
             start = m.start()
-            for cue, offset, end, inner in table[m.group()]:
+            for cue, offset, end, inner in held:
                 entry = (start + offset, start + end, inner)
                 if cue in found:
                     found[cue].append(entry)
