@@ -233,6 +233,12 @@ class Packs:
     level_verbs: list[str] = field(default_factory=list)
     nominal_verbs: list[str] = field(default_factory=list)
     elaboration_words: list[str] = field(default_factory=list)
+    adjacent_verbs: list[str] = field(default_factory=list)
+    yielding_verbs: list[str] = field(default_factory=list)
+    object_verbs: list[str] = field(default_factory=list)
+    share_verbs: list[str] = field(default_factory=list)
+    start_words: list[str] = field(default_factory=list)
+    result_words: list[str] = field(default_factory=list)
     not_modality: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
@@ -241,6 +247,8 @@ class Packs:
     metric_stop_after: list[str] = field(default_factory=list)
     metric_not_stops: list[str] = field(default_factory=list)
     metric_predicates: list[str] = field(default_factory=list)
+    metric_comparisons: list[str] = field(default_factory=list)
+    metric_not_comparisons: list[str] = field(default_factory=list)
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
     grant_words: list[str] = field(default_factory=list)
@@ -258,6 +266,9 @@ class Packs:
     target_sections: list[str] = field(default_factory=list)
     title_endings: list[str] = field(default_factory=list)
     period_patterns: list[str] = field(default_factory=list)
+    period_bases: list[str] = field(default_factory=list)
+    period_frequencies: list[str] = field(default_factory=list)
+    period_since: list[str] = field(default_factory=list)
     stop_patterns: list[str] = field(default_factory=list)
     bare_numerals: list[str] = field(default_factory=list)
     pattern_origins: dict[str, str] = field(default_factory=dict, repr=False)
@@ -363,7 +374,11 @@ class Packs:
 
     @cached_property
     def verb_re(self) -> regex.Pattern:
-        return re.compile(f"(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
+        # The check of the first character lets the scan pass over most
+        # positions without trying the long list of words that hold no verb.
+        starts = "".join(sorted({re.escape(word[0]) for word in self.verbs if word}))
+        lead = f"(?=[{starts}])" if starts else ""
+        return re.compile(f"{lead}(?!{alternation(self.not_verbs)})(?:{alternation(self.verbs)})")
 
     @cached_property
     def cue_words(self) -> tuple[regex.Pattern, dict[str, tuple[tuple[str, int, int, str], ...]]]:
@@ -807,12 +822,17 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
                                     nominal="nominal_verbs", elaborations="elaboration_words",
+                                    adjacent="adjacent_verbs", yielding="yielding_verbs", objects="object_verbs",
+                                    shares="share_verbs",
+                                    starts="start_words", results="result_words",
                                          frame_open="frame_open", frame_close="frame_close")),
     "metric": _named("metric", _lists(trim_leading="metric_trim_leading",
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",
                                            not_stops="metric_not_stops",
                                            predicates="metric_predicates",
+                                           comparisons="metric_comparisons",
+                                           not_comparisons="metric_not_comparisons",
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
@@ -822,7 +842,9 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                     present="present_cues", span_openers="span_patterns")),
     "sections": _named("sections", _lists(fact="fact_sections", target="target_sections",
                                           titles="title_endings")),
-    "periods": _named("periods", _lists(frozenset({"patterns"}), patterns="period_patterns")),
+    "periods": _named("periods", _lists(frozenset({"patterns", "bases"}), patterns="period_patterns",
+                                        bases="period_bases", frequencies="period_frequencies",
+                                        since="period_since")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
                                     grants="grant_words")),

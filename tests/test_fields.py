@@ -1,14 +1,16 @@
-"""Commitment context, from tests/cases/commitments.toml."""
+"""Field readers, from the per-field case tables tests/cases/<field>.toml."""
 import pytest
 
 from conftest import case_id, load_cases
 from policycli import extract_text
 
-CASES = load_cases("commitments")
+#: One case table per field reader (policycli/<field>.py).
+FIELDS = ("subjects", "verbs", "metrics", "periods", "modality", "kinds")
+CASES = [pytest.param(case, id=f"{field}:{case_id(case)}") for field in FIELDS for case in load_cases(field)]
 
 
-@pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_commitment_fields(case):
+@pytest.mark.parametrize("case", CASES)
+def test_field(case):
     source = case["text"]
     records = extract_text(source)
     found = [r for r in records if r.text == case["mention"]]

@@ -1,0 +1,191 @@
+"""Kinds: whether a figure is a target, a plan (a counted programme of the
+subject's own work) or a fact.
+
+Read from the sentence's own cues (a baseline, a fact or future cue, a
+commitment word), then the paragraph's opening (过去五年，…) and the mood the
+section headings set (工作回顾: fact; 主要目标: target).
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .cues import Cues, first_break
+from .packs import Packs, alternation, union
+from .quantities import Mention
+from .record import Record
+from .segment import Paragraph, Sentence
+
+#: A heading this short is a section label (主要目标, 重点任务) that can set a mood.
+_LABEL_MAX = 10
+#: How far before a quantity a baseline phrase (由2020年的) is looked for.
+_BASELINE = 16
+_CLOSERS = "》”）)」』"
+
+
+@dataclass(slots=True)
+class _Words:
+    """Compiled word matchers the kind reader needs beyond the packs' own."""
+
+    plan_verbs: frozenset[str]
+    baseline: regex.Pattern
+    section_words: regex.Pattern
+    title_end: regex.Pattern
+    present_cues: frozenset[str]
+    span_open: regex.Pattern
+
+
+@lru_cache(maxsize=8)
+def _words(packs: Packs) -> _Words:
+    """The matchers for ``packs``, built once per pack set."""
+    return _Words(
+        frozenset(packs.plan_verbs),
+        packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
+        re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
+        re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
+        frozenset(packs.present_cues),
+        packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
+    )
+
+
+class KindReader:
+    """The kind of each record, and the moods that headings and paragraph openings set."""
+
+    def __init__(self, packs: Packs, dated: Callable[[Paragraph], bool] | None = None):
+        """``dated`` tells whether a heading opens with the year the document is
+        about or a later one (2025年省十件民生实事 in a 2025 report): what it
+        lists is to come."""
+        self.packs = packs
+        self._dated = dated
+        self.words = _words(packs)
+        self._options = packs.scan_options
+        self._mood: str | None = None
+        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
+        self.paragraph_mood: str | None = None
+        self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
+        self._headline_records: list[Record] = []  # the section's heading records that are not targets
+
+    def enter(self, paragraph: Paragraph, title: bool) -> None:
+        """Take in a paragraph: a heading (``title``: the document's first) may
+        set the mood, a body paragraph's opening may set its own."""
+        self.paragraph_mood = None
+        self._opening = None
+        if paragraph.role == "heading":
+            self._headline_records = []
+            self._headings.append((paragraph, title))
+        elif paragraph.role == "body":
+            self._opening = paragraph
+
+    def read(self, text: str, mention: Mention, cues: Cues, modality: str | None,
+             clause_start: int, ls: int, verb: str | None, opened: str | None = None,
+             deadline: bool = False, stale: bool = False) -> str:
+        """target, plan or fact; ``opened`` is the period the paragraph opens with,
+        when it governs this sentence, and ``deadline`` whether it is one: a
+        deadline there is a future cue. ``stale``: the figure's period is a year
+        before the document's window (2024年，园区实现产值382亿元, in a plan for
+        2025—2027), so whatever else it reads as, it is a fact."""
+        kind = self._kind(text, mention, cues, modality, clause_start, ls, verb, opened, deadline)
+        return "fact" if stale else kind
+
+    def _kind(self, text: str, mention: Mention, cues: Cues, modality: str | None,
+              clause_start: int, ls: int, verb: str | None, opened: str | None, deadline: bool) -> str:
+        counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
+        if self.words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
+            return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
+        if modality and self._section_mood() != "fact":
+            # Under a review heading a commitment word reports an estimate or
+            # an old aim (预计增长16.4%, 完成年度目标): the figure is a fact.
+            return "target"
+        if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
+            return "fact"
+        if self._opening is not None:
+            opening = self._opening.text
+            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening, 0, first_break(opening)) else None
+            self._opening = None
+        mood = self.paragraph_mood or self._section_mood()
+        if mood == "fact" or self.packs.fact_re.match(text):
+            return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
+        future = cues.last_entry("future", ls)
+        if future and future[2].startswith("到") and self.words.span_open.search(text, 0, future[0], **self._options):
+            future = None  # 从2010年…到2020年: the end of a span of years, no deadline
+        if future is None and opened is not None and deadline:
+            future = (0, 0, opened)
+        if future:
+            fact = cues.last_entry("fact", ls, future[1])
+            if fact and fact[2] in self.words.present_cues:
+                return "fact"  # 今年将…，目前已梳理出1500多个项目: the plan's state so far
+            return "plan" if counted_programme else "target"
+        if counted_programme:
+            return "plan"
+        if mood == "target":
+            return "target"
+        return "fact"
+
+    def match_headline(self, sentence: Sentence, records: list[Record]) -> None:
+        """A headline that states a figure its section then sets as a target, with
+        a commitment word or a period, of a metric alike (郑州：2022年数字经济达
+        5000亿元以上, over 到2022年全市数字经济规模达到5000亿元以上), is a
+        target too, however its own words read."""
+        if sentence.role == "heading":
+            self._headline_records.extend(r for r in records if r.kind != "target")
+            return
+        if not self._headline_records:
+            return
+        for record in records:
+            if record.kind == "target" and (record.modality or record.period):
+                for headline in self._headline_records:
+                    if (headline.value == record.value and headline.unit == record.unit
+                            and _share_words(headline.metric, record.metric)):
+                        headline.kind = "target"
+
+    def _section_mood(self) -> str | None:
+        """The mood the headings so far set: the latest heading that names one, or
+        the latest top-level heading (which resets it). Read only when a record
+        needs it, newest heading first.
+
+        Only the title, a numbered heading, a short label (主要目标) or a
+        document's title (国家职业教育改革实施方案) names a mood: a headline
+        further down (a news item's …继续展开军事行动) starts a new story and
+        only resets it.
+        """
+        for heading, title in reversed(self._headings):
+            dated = not title and self._dated is not None and self._dated(heading)
+            mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
+            if mood or heading.top_level:
+                self._mood = mood
+                break
+        self._headings.clear()
+        return self._mood
+
+    def _heading_mood(self, text: str, named: bool, dated: bool = False) -> str | None:
+        """fact under a review heading, target under a plan heading; when a heading
+        names both (成就和…目标任务), the one named last governs what follows.
+        Unless ``named`` (the first heading, a numbered or a dated one), only a
+        short label or a heading that ends like a document's title has a mood.
+        A ``dated`` heading that names neither sets the target mood."""
+        last = _last_match(self.words.section_words, text)
+        if last is None:
+            return "target" if dated else None
+        if named or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
+            return last.lastgroup
+        return None
+
+
+def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
+    """Whether two metrics have ``least`` characters in a row in common."""
+    if not a or not b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a[i:i + least] in b for i in range(len(a) - least + 1))
+
+
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match of ``pattern`` in ``text``, or None."""
+    last = deque(pattern.finditer(text), maxlen=1)
+    return last[0] if last else None

@@ -1,0 +1,244 @@
+"""Metrics: what a figure counts or measures (亿元以上项目, 产业链总规模), from the words around it.
+
+The words between the governing verb (or the previous figure) and the figure,
+trimmed of subject, period, commitment and comparator words; for a count,
+the noun it stands before; for 甲、乙分别达X、Y, the list item the figure
+pairs with; a named indicator when one stands there.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .cues import BOOK_TITLE, Cues
+from .packs import Packs, alternation, union
+from .quantities import Mention
+
+#: How much of a phrase's end is looked at for words to trim.
+_TRIM_TAIL = 24
+#: Kinds of quantity that do not measure a named thing standing right after
+#: them: counts (their noun is read apart), shares and durations.
+_NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_point", "duration"})
+#: A gloss in brackets (宏观税负（即一般公共预算收入中税收收入占GDP比重）): no part of
+#: the metric; a short one (研究与试验发展（R&D）) may be its name, and stays.
+_GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
+#: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
+_ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
+
+
+@dataclass(slots=True)
+class _Words:
+    """Compiled word matchers the metric reader needs beyond the packs' own."""
+
+    trim_leading: regex.Pattern
+    trim_trailing: regex.Pattern
+    stop_after: regex.Pattern
+    respectively: regex.Pattern
+    list_split: regex.Pattern
+    heads: regex.Pattern
+    modifier_end: regex.Pattern
+    grants: tuple[str, ...]
+    predicates: tuple[str, ...]
+    shares: frozenset[str]
+    adjacent: frozenset[str]
+    comparison: regex.Pattern
+
+
+def _stops(stops: list[str], exceptions: list[str]) -> str:
+    """A pattern for any of ``stops``, except where one ends a word of
+    ``exceptions`` (the 等 of 高等)."""
+    branches = []
+    for stop in sorted(stops, key=len, reverse=True):
+        heads = {word[:-len(stop)] for word in exceptions if word.endswith(stop) and len(word) > len(stop)}
+        guards = "".join(f"(?<!{re.escape(head)})" for head in sorted(heads))
+        branches.append(guards + re.escape(stop))
+    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
+
+
+
+def _guarded(words: list[str], exceptions: list[str]) -> str:
+    """A pattern for any of ``words``, except where one stands inside a word of
+    ``exceptions`` (the 比 of 比重 or 占比). The guards follow the word, so
+    they are only tried where it stands."""
+    branches = []
+    for word in sorted(words, key=len, reverse=True):
+        guards = []
+        for other in exceptions:
+            at = other.find(word)
+            if at < 0 or other == word:
+                continue
+            head, tail = other[:at + len(word)], other[at + len(word):]
+            if not tail:
+                guards.append(f"(?<!{re.escape(head)})")
+            elif at == 0:
+                guards.append(f"(?!{re.escape(tail)})")
+            else:
+                guards.append(f"(?!(?<={re.escape(head)}){re.escape(tail)})")
+        branches.append(re.escape(word) + "".join(guards))
+    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
+
+
+@lru_cache(maxsize=8)
+def _words(packs: Packs) -> _Words:
+    """The matchers for ``packs``, built once per pack set."""
+    periods = union(packs.period_patterns)
+    trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
+                     *(c[0] for c in packs.circumfixes), *packs.modality])
+    return _Words(
+        packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
+        re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
+        re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
+        re.compile(f"(?:{alternation(packs.metric_heads)})"),
+        re.compile("的|(?=[，,。；;：:])"),
+        tuple(packs.grant_words),
+        tuple(packs.metric_predicates),
+        frozenset(packs.share_verbs),
+        frozenset(packs.adjacent_verbs),
+        re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
+    )
+
+
+class MetricReader:
+    """The metric of each record."""
+
+    def __init__(self, packs: Packs):
+        self.packs = packs
+        self.words = _words(packs)
+        self._options = packs.scan_options
+
+    def read(self, text: str, cues: Cues, mention: Mention, spans: list[tuple[int, int]], index: int,
+                clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
+                clause_after: str, subject: str | None) -> str | None:
+        """What the quantity counts or measures: the words around it in its clause."""
+        ls = spans[index][0]
+        if verb_span and verb_span[2] in self.words.shares:
+            verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
+        following = self._following(clause_after) if mention.unit_kind == "count" else ""
+        if following.startswith(self.words.predicates):
+            following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
+        between_start = max(verb_span[1], prev_end) if verb_span else prev_end
+        between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
+        if prev_end > clause_start and between_start == prev_end:
+            between = self.words.list_split.split(between)[-1]
+        if following and self.words.list_split.search(between):
+            between = ""
+        cleaned = self._clean(between, subject)
+        between = self._trim_end(cleaned)
+        settled = between == cleaned  # nothing at its end to trim
+        if not between and not following and verb_span:
+            k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
+            while k >= 0 and spans[k][1] > verb_span[0]:
+                k -= 1
+            head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
+            earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
+            while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
+                earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
+            if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
+                head_start = earlier_verb[1]
+            head = text[head_start:verb_span[0]]
+            between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
+            settled = False
+        phrase = between if settled and not following else self._trim_end(between + following)
+        if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
+            # 给予最高不超过500万元的补助: the amount of what is granted.
+            phrase = self._trim_end(self._following(clause_after[1:]))
+        elif not phrase and mention.unit_kind != "count" and clause_after.startswith("的"):
+            # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
+            # nothing before it measures the noun after its 的.
+            phrase = self._trim_end(self._following(clause_after[1:]))
+        elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:
+            # 每年安排2亿元专项资金: an amount with nothing before it measures the
+            # named thing right after it.
+            after = self._following(clause_after)
+            head = self.words.heads.search(after)
+            if head and head.end() == len(after) and not self._opens_predicate(after):
+                phrase = after
+        if phrase:
+            base = self.words.comparison.search(phrase)
+            if base:
+                phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
+        indicator = cues.last("indicator", ls, prev_end)
+        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
+            return indicator
+        return phrase[-20:] or None
+
+    def _opens_predicate(self, phrase: str) -> bool:
+        """Whether ``phrase`` opens with a verb or a predicate word (…23公里为地下
+        工程, 5000亿元用于…): then it says what the amount does or is, not what
+        it measures."""
+        return bool(self.packs.verb_re.match(phrase) or phrase.startswith(self.words.predicates))
+
+    def _following(self, clause_after: str) -> str:
+        """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
+        stop = self.words.stop_after.search(clause_after)
+        if stop and stop.group() in "的、" and self.packs.modifier_re.match(clause_after):
+            # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
+            # past the modifiers, the head noun they qualify names what is
+            # counted, when one of the head words ends it.
+            if stop.group() == "、":
+                stop = self.words.modifier_end.search(clause_after)
+        if stop and stop.group() == "的" and self.packs.modifier_re.match(clause_after):
+            rest = clause_after[stop.end():]
+            end = self.words.stop_after.search(rest)
+            head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
+            if head and head.end() <= 16:
+                return rest[:head.end()]
+        following = clause_after[:stop.start() if stop else len(clause_after)][:16]
+        heads = [m.end() for m in self.words.heads.finditer(following)]
+        for verb in self.packs.verb_re.finditer(following, 1):
+            if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
+                return following[:verb.start()]
+        return following
+
+    def _respective(self, cues: Cues, head: str, spans: list[tuple[int, int]], index: int,
+                    verb_span: tuple[int, int, str]) -> str:
+        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
+        m = self.words.respectively.search(head)
+        if not m:
+            return head
+        items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
+        limit = cues.clause_end(verb_span[1])
+        governed = [s for s, e in spans if verb_span[1] <= s < limit]
+        position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
+        if len(items) == len(governed) and position < len(items):
+            return items[position] + self._shared_tail(items, position)
+        return head[:m.start()]
+
+    def _shared_tail(self, items: list[str], position: int) -> str:
+        """The head noun the last item carries for all (交通、水利、能源领域投资额:
+        领域投资额), when it opens with a head word the other items lack."""
+        last, others = items[-1], items[:-1]
+        if position == len(items) - 1 or not others:
+            return ""
+        # The tail starts past the last item's own word, as long as the others'
+        # (农村居民…: not the 村); items that end alike are whole already (就业支出、城乡社区支出).
+        shared = self.words.heads.search(last, max(2, min(map(len, others))))
+        if (shared is None or any(self.words.heads.search(item) for item in others)
+                or any(item[-2:] == last[-2:] for item in others)):
+            return ""
+        return last[shared.start():]
+
+    def _trim_end(self, phrase: str) -> str:
+        """``phrase`` without trailing particles, comparator and commitment words and periods."""
+        if not phrase:
+            return phrase
+        # Only the tail can hold what is trimmed; an end-anchored pattern would
+        # otherwise be tried from every position of a long phrase.
+        cut = max(0, len(phrase) - _TRIM_TAIL)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
+
+    def _clean(self, phrase: str, subject: str | None) -> str:
+        """``phrase`` without the subject's name, periods, modality and particles at its start."""
+        if subject and phrase.startswith(subject):
+            phrase = phrase[len(subject):]
+        if "《" in phrase:
+            phrase = BOOK_TITLE.sub("", phrase)
+        if "）" in phrase or ")" in phrase:
+            phrase = _GLOSS.sub("", phrase)
+        return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
