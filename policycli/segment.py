@@ -15,11 +15,15 @@ from typing import Iterator
 import re
 
 _BREAKS = r"\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
-_EDGE_SPACE = " \t\u3000\u00a0\ufeff"
+#: Indentation and padding: every Unicode space (ASCII, no-break, the en, em
+#: and thin spaces of Word files, ideographic), tabs, zero-width spaces and
+#: byte-order marks. None of them is ever part of a line's text at its edges.
+_EDGE_SPACE = "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
 #: A line's text without its edge whitespace (group 1). The lookbehind lets a
 #: match start only at a line start, so a long blank line is passed over in
 #: linear time.
 _TRIMMED_LINE = re.compile(rf"(?<![^{_BREAKS}])(?>[{_EDGE_SPACE}]*)([^{_BREAKS}]*[^{_BREAKS}{_EDGE_SPACE}])")
+_EDGE = re.compile(f"[{_EDGE_SPACE}]")
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
@@ -181,7 +185,7 @@ class Paragraph(Rejoined):
 
     def _sentence(self, start: int, end: int, first: bool) -> Sentence:
         para, joins, origins = self.text, self.joins, self.origins
-        while start < end and para[start] in _EDGE_SPACE:
+        while start < end and _EDGE.match(para, start):
             start += 1
         if len(joins) == 1:
             o_start = origins[0] + start
