@@ -121,6 +121,23 @@ HAN_SCRIPT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PageChrome:
+    """Matchers for the furniture of a saved web page (patterns/chrome.toml):
+    ``line`` matches a whole chrome line, ``separator`` a line of breadcrumb
+    separators alone."""
+
+    line: Any
+    separator: Any
+    options: dict
+
+    def is_line(self, text: str) -> bool:
+        return self.line.fullmatch(text, **self.options) is not None
+
+    def is_separator(self, text: str) -> bool:
+        return self.separator.fullmatch(text) is not None
+
+
 # --- validation helpers ----------------------------------------------------
 
 class _Checker:
@@ -302,6 +319,10 @@ class Packs:
     paragraph_span_words: list[str] = field(default_factory=list)
     decline_verbs: list[str] = field(default_factory=list)
     ceiling_verbs: list[str] = field(default_factory=list)
+    chrome_words: list[str] = field(default_factory=list)
+    chrome_labels: list[str] = field(default_factory=list)
+    chrome_separators: list[str] = field(default_factory=list)
+    chrome_patterns: list[str] = field(default_factory=list)
 
     # -- compiled matchers, built once ------------------------------------
 
@@ -310,7 +331,7 @@ class Packs:
         try:
             for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
-                         "place_re", "name_stop_re", "issuer_res"):
+                         "place_re", "name_stop_re", "issuer_res", "page_chrome"):
                 getattr(self, name)
         except regex.error as exc:
             files = ", ".join(f.path for f in self.files)
@@ -489,6 +510,20 @@ class Packs:
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
         return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
+
+    @cached_property
+    def page_chrome(self) -> PageChrome:
+        """A saved web page's furniture: a line of tool words between separators
+        (【字号：大 中 小】), a label with its value (来源：…, 首页 > …), or a line
+        one of the chrome patterns matches whole (a publication time)."""
+        seps = "".join(re.escape(c) for c in "".join(self.chrome_separators))
+        gaps = f"[\\s{seps}【】\\[\\]：:]"
+        words = alternation(self.chrome_words)
+        labelled = f"(?:{alternation(self.chrome_labels)})(?:{gaps}.*)?" if self.chrome_labels else "(?!)"
+        # Possessive: a line of tool words is read left to right, longest word first, once.
+        parts = [f"(?:{gaps}|{words})++", labelled, *self.chrome_patterns]
+        separator = re.compile(f"[\\s{seps}]+") if seps else re.compile("(?!)")
+        return PageChrome(self.compile_user(union(parts)), separator, self.scan_options)
 
     @cached_property
     def quantity_start_re(self) -> regex.Pattern:
@@ -862,6 +897,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                         whole_year="whole_year_words",
                                         paragraph_spans="paragraph_span_words", decline_verbs="decline_verbs",
                                         ceiling_verbs="ceiling_verbs")),
+    "chrome": _named("chrome", _lists(frozenset({"patterns"}), words="chrome_words", labels="chrome_labels",
+                                      separators="chrome_separators", patterns="chrome_patterns")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
 }

@@ -2,6 +2,7 @@
 import pytest
 
 from conftest import case_id, load_cases
+from policycli.packs import default_packs
 from policycli.segment import paragraphs, segment
 
 CASES = load_cases("segment")
@@ -9,7 +10,8 @@ CASES = load_cases("segment")
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_paragraphs(case):
-    got = [{"text": p.text, "role": p.role} for p in paragraphs(case["text"])]
+    chrome = default_packs().page_chrome if case.get("chrome") else None
+    got = [{"text": p.text, "role": p.role} for p in paragraphs(case["text"], chrome)]
     assert got == case["paragraphs"]
 
 
