@@ -303,6 +303,15 @@ class Packs:
     subject_connectives: list[str] = field(default_factory=list)
     subject_locatives: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
+    governments: list[str] = field(default_factory=list)
+    government_marks: list[str] = field(default_factory=list)
+    national_issuers: list[str] = field(default_factory=list)
+    country_names: list[str] = field(default_factory=list)
+    country_topics: list[str] = field(default_factory=list)
+    generic_places: list[str] = field(default_factory=list)
+    source_patterns: list[str] = field(default_factory=list)
+    source_cues: list[str] = field(default_factory=list)
+    source_trailing: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
     #: Indicators as compare reads them: every name and variant -> the indicator's name.
@@ -331,7 +340,7 @@ class Packs:
         try:
             for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
-                         "place_re", "name_stop_re", "issuer_res", "page_chrome"):
+                         "place_re", "name_stop_re", "issuer_res", "page_chrome", "source_re"):
                 getattr(self, name)
         except regex.error as exc:
             files = ", ".join(f.path for f in self.files)
@@ -469,11 +478,12 @@ class Packs:
         each followed by what its lookahead asks for."""
         long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
         # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
+        # A name may hold a known place in brackets: 品捷电子（苏州）有限公司.
         short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
         names = alternation(self.places)
         place_suffixes = alternation(self.place_suffixes)
         return re.compile(
-            rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
+            rf"(?P<org>[{HAN}](?:[{HAN}]|（(?:{names})(?:{place_suffixes})?）){{0,{NAME_MAX - 1}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"{org_after}|(?P<place>(?:{names})(?:{place_suffixes})?){place_after}"
         )
 
@@ -510,6 +520,24 @@ class Packs:
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
         return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
+
+    @cached_property
+    def source_re(self) -> regex.Pattern:
+        """A reporting clause naming who publishes the figures after it (据…统计,
+        …数据显示, …发布): matched at a clause's start, the name in group ``subject``."""
+        return self.compile_user(union(self.source_patterns))
+
+    @cached_property
+    def source_cue_re(self) -> regex.Pattern:
+        """A cheap test that a paragraph may hold a reporting clause."""
+        return re.compile(alternation(self.source_cues))
+
+    @cached_property
+    def topic_re(self) -> regex.Pattern:
+        """A name of the whole country or a place that a clause may open with
+        (我国GDP…, 上海静安商圈…), the place with its suffix (河北省)."""
+        places = f"(?:{alternation(self.places)})(?:{alternation(self.place_suffixes)})?"
+        return re.compile(f"{alternation(self.country_topics)}|{places}")
 
     @cached_property
     def page_chrome(self) -> PageChrome:
@@ -883,7 +911,12 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
                                     grants="grant_words")),
-    "subjects": _named("subjects", _lists(frozenset({"issuers"}), issuers="issuers",
+    "subjects": _named("subjects", _lists(frozenset({"issuers", "sources"}), issuers="issuers",
+                                          governments="governments", national="national_issuers",
+                                          government_marks="government_marks",
+                                          country="country_names", country_topics="country_topics",
+                                          generic="generic_places", sources="source_patterns",
+                                          source_cues="source_cues", source_trailing="source_trailing",
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
                                           not_place_endings="not_place_endings", reporting="reporting_words",
