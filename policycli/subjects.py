@@ -212,8 +212,12 @@ class SubjectReader:
                     if name:
                         events.append(_Event(paragraph.to_original(start), name, False, 0))
         if self._issuer is None:
+            sources = {e.start for e in events}
             for m in packs.topic_re.finditer(text):
                 start = m.start()
+                # 中国人民银行数据显示 is a reporting body, not the country.
+                if paragraph.to_original(start) in sources:
+                    continue
                 if self._clause_opening(text, start) and self._topic(text, start):
                     end = _SENTENCE_END.search(text, start)
                     sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
