@@ -142,6 +142,8 @@ class SubjectReader:
         self._events: list[_Event] = []
         self._current: Paragraph | None = None
         self._topic_fallback: str | None = None  # the latest topic, for where no one is named
+        self._fallback_read = False  # whether a paragraph with figures past its own has used it
+        self._read_figures = False  # whether the current paragraph has figures
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
@@ -150,12 +152,19 @@ class SubjectReader:
             # The paragraph just read was resolved while it was read: its last
             # reporting body carries on into this one.
             self.paragraph_subject = sources[-1].name
+        # A topic stands in for a missing subject in its own paragraph and in the
+        # next paragraph with figures (paragraphs without any are passed over),
+        # not across a heading.
         topics = [e for e in self._events if e.topic]
         if topics:
-            self._topic_fallback = topics[-1].name
-        if paragraph.role == "heading":
-            # A topic stands in for a missing subject until a heading starts another story.
+            self._topic_fallback, self._fallback_read = topics[-1].name, False
+        elif self._read_figures and self._fallback_read:
             self._topic_fallback = None
+        elif self._read_figures:
+            self._fallback_read = True
+        if paragraph.role == "heading":
+            self._topic_fallback = None
+        self._read_figures = False
         self._pending_sentences.clear()
         self._sentence_subject = None
         self._sentence_at = -1
@@ -186,6 +195,7 @@ class SubjectReader:
         GDP…; 上海静安商圈等35个商圈…). Past its sentence such a topic only
         stands in where no one else is named.
         """
+        self._read_figures = True
         found = None
         for event in self._events:
             if event.start >= offset:
