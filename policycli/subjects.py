@@ -142,7 +142,6 @@ class SubjectReader:
         self._events: list[_Event] = []
         self._current: Paragraph | None = None
         self._topic_fallback: str | None = None  # the latest topic, for where no one is named
-        self._fallback_read = False  # whether a paragraph with figures past its own has used it
         self._read_figures = False  # whether the current paragraph has figures
 
     def enter(self, paragraph: Paragraph) -> None:
@@ -157,11 +156,9 @@ class SubjectReader:
         # not across a heading.
         topics = [e for e in self._events if e.topic]
         if topics:
-            self._topic_fallback, self._fallback_read = topics[-1].name, False
-        elif self._read_figures and self._fallback_read:
-            self._topic_fallback = None
+            self._topic_fallback = topics[-1].name
         elif self._read_figures:
-            self._fallback_read = True
+            self._topic_fallback = None
         if paragraph.role == "heading":
             self._topic_fallback = None
         self._read_figures = False
