@@ -534,10 +534,12 @@ class Packs:
 
     @cached_property
     def topic_re(self) -> regex.Pattern:
-        """A name of the whole country or a place that a clause may open with
-        (我国GDP…, 上海静安商圈…), the place with its suffix (河北省)."""
+        """A name of the whole country or a place (with its suffix: 河北省) that
+        opens a clause, or follows a locative word that does: 我国GDP…, …，上海
+        静安商圈…, 在河南郑州，…; the name in group ``topic``."""
         places = f"(?:{alternation(self.places)})(?:{alternation(self.place_suffixes)})?"
-        return re.compile(f"{alternation(self.country_topics)}|{places}")
+        locative = f"(?:{alternation(self.subject_locatives)})?"
+        return re.compile(f"(?:^|(?<=[，,；;：:。！？!?\\s])){locative}(?P<topic>{alternation(self.country_topics)}|{places})")
 
     @cached_property
     def page_chrome(self) -> PageChrome:

@@ -19,8 +19,8 @@ from .segment import Paragraph, Sentence
 _OPENING_CLAUSE = 24
 #: How far into a document its issuer is looked for.
 _ISSUER_WINDOW = 4000
-#: Marks after which a clause starts.
-_CLAUSE_END = "，,；;：:。！？!? \u3000"
+#: Marks that end a clause before a reporting clause (据…统计，; …；某部数据显示).
+_BREAK_MARKS = "，,；;：:。！？!?"
 
 
 _SENTENCE_END = re.compile("[。！？!?]")
@@ -38,12 +38,14 @@ class _Event:
     sentence_end: int
 
 
-def _clause_starts(text: str):
-    """Where each clause of ``text`` starts."""
-    yield 0
-    for m in CLAUSE_BREAK.finditer(text):
-        if m.end() < len(text):
-            yield m.end()
+def _clause_starts(text: str, cues: list[int]) -> list[int]:
+    """The starts of the clauses of ``text`` that hold one of the positions ``cues``."""
+    starts: list[int] = []
+    for cue in cues:
+        start = max(text.rfind(mark, 0, cue) for mark in _BREAK_MARKS) + 1
+        if not starts or starts[-1] != start:
+            starts.append(start)
+    return starts
 
 
 @dataclass(slots=True)
@@ -130,45 +132,62 @@ class SubjectReader:
         #: Set when a body issued the document: only another body takes over from it.
         self._issuer = issuer if issuer and issuer.endswith(self.words.bodies) else None
         self.paragraph_subject: str | None = None
-        #: Paragraphs not yet read for a name, oldest first, each with its events.
-        self._pending: list[tuple[Paragraph, list[_Event]]] = []
+        #: Paragraphs not yet read for a name, oldest first.
+        self._pending: list[Paragraph] = []
         #: The same for the current paragraph's later sentences: (start, text).
         self._pending_sentences: list[tuple[int, str]] = []
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
-        #: Names the current paragraph brings in mid-way, by original offset: a
-        #: body reporting statistics (国家统计局…显示), a place or the country
-        #: opening a clause (…，我国GDP…).
-        self._events: list[_Event] = []
+        #: The names each body paragraph brings in mid-way (see _read_events),
+        #: by paragraph number, read only when a record needs them.
+        self._events: dict[int, list[_Event]] = {}
         self._current: Paragraph | None = None
-        self._topic_fallback: str | None = None  # the latest topic, for where no one is named
+        #: Body paragraphs since the last one with figures, that one included:
+        #: where a topic may stand in for a missing subject.
+        self._recent: list[Paragraph] = []
         self._read_figures = False  # whether the current paragraph has figures
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
-        sources = [e for e in self._events if not e.topic]
-        if sources and not any(p is self._current for p, _ in self._pending):
-            # The paragraph just read was resolved while it was read: its last
-            # reporting body carries on into this one.
-            self.paragraph_subject = sources[-1].name
-        # A topic stands in for a missing subject in its own paragraph and in the
-        # next paragraph with figures (paragraphs without any are passed over),
-        # not across a heading.
-        topics = [e for e in self._events if e.topic]
-        if topics:
-            self._topic_fallback = topics[-1].name
-        elif self._read_figures:
-            self._topic_fallback = None
+        last = self._current
+        if last is not None and last.role == "body":
+            if last.number in self._events and not any(p is last for p in self._pending):
+                # The paragraph just read was resolved while it was read: its last
+                # reporting body carries on into this one.
+                sources = [e for e in self._events[last.number] if not e.topic]
+                if sources:
+                    self.paragraph_subject = sources[-1].name
+            # A topic stands in for a missing subject in its own paragraph and in
+            # the next paragraph with figures (paragraphs without any are passed
+            # over), not across a heading.
+            if self._read_figures:
+                self._recent = [last]
+            else:
+                self._recent.append(last)
         if paragraph.role == "heading":
-            self._topic_fallback = None
+            self._recent = []
         self._read_figures = False
         self._pending_sentences.clear()
         self._sentence_subject = None
         self._sentence_at = -1
-        self._events = self._read_events(paragraph) if paragraph.role == "body" else []
         self._current = paragraph
         if paragraph.role in ("heading", "body"):
-            self._pending.append((paragraph, self._events))
+            self._pending.append(paragraph)
+
+    def _events_of(self, paragraph: Paragraph) -> list[_Event]:
+        """The names a body paragraph brings in mid-way, read once."""
+        events = self._events.get(paragraph.number)
+        if events is None:
+            events = self._events[paragraph.number] = self._read_events(paragraph)
+        return events
+
+    def _fallback(self) -> str | None:
+        """The latest topic of the recent paragraphs, for where no one is named."""
+        for paragraph in reversed(self._recent):
+            topics = [e for e in self._events_of(paragraph) if e.topic]
+            if topics:
+                return topics[-1].name
+        return None
 
     def enter_title(self, title: str) -> None:
         """Whom a document's title is about (a news story's or a plan's subject),
@@ -194,7 +213,8 @@ class SubjectReader:
         """
         self._read_figures = True
         found = None
-        for event in self._events:
+        events = self._events_of(self._current) if self._current is not None and self._current.role == "body" else ()
+        for event in events:
             if event.start >= offset:
                 break
             if event.topic:
@@ -205,14 +225,15 @@ class SubjectReader:
             elif event.start > self._sentence_at:
                 found = event.name
         if found is None and subject is None:
-            subject = self._topic_fallback
+            subject = self._fallback()
         return found or subject
 
     def _read_events(self, paragraph: Paragraph) -> list[_Event]:
         """The reporting bodies and clause topics of a body paragraph, in order."""
         text, packs, events = paragraph.text, self.packs, []
-        if packs.source_cue_re.search(text) is not None:
-            for start in _clause_starts(text):
+        cues = [m.start() for m in packs.source_cue_re.finditer(text)]
+        if cues:
+            for start in _clause_starts(text, cues):
                 m = packs.source_re.match(text, start, **self._options)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
@@ -221,24 +242,16 @@ class SubjectReader:
         if self._issuer is None:
             sources = {e.start for e in events}
             for m in packs.topic_re.finditer(text):
-                start = m.start()
+                start = m.start("topic")
+                at = paragraph.to_original(start)
                 # 中国人民银行数据显示 is a reporting body, not the country.
-                if paragraph.to_original(start) in sources:
-                    continue
-                if self._clause_opening(text, start) and self._topic(text, start):
+                if at not in sources and self._topic(text, start):
                     end = _SENTENCE_END.search(text, start)
                     sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
-                    events.append(_Event(paragraph.to_original(start), m.group(), True, sentence_end))
-        events.sort(key=lambda e: e.start)
+                    events.append(_Event(at, m.group("topic"), True, sentence_end))
+            if sources:
+                events.sort(key=lambda e: e.start)
         return events
-
-    def _clause_opening(self, text: str, start: int) -> bool:
-        """Whether ``start`` opens a clause, or follows a locative word that does (在河南郑州，…)."""
-        for word in ("",) + self.words.locatives:
-            at = start - len(word)
-            if at >= 0 and text.startswith(word, at) and (at == 0 or text[at - 1] in _CLAUSE_END):
-                return True
-        return False
 
     def _topic(self, text: str, start: int) -> bool:
         """Whether the country word at ``start`` stands alone, not opening an
@@ -351,10 +364,11 @@ class SubjectReader:
         subject (its issuer, or whom its title names), if any, takes over."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
-        for paragraph, events in reversed(self._pending):
+        for paragraph in reversed(self._pending):
             found = None
-            sources = [e for e in events if not e.topic]
-            if sources and paragraph is not self._current:
+            sources = ([e for e in self._events_of(paragraph) if not e.topic]
+                       if paragraph.role == "body" and paragraph is not self._current else ())
+            if sources:
                 found = sources[-1].name
             elif hint.search(paragraph.text, 0, reach) is not None:
                 found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
