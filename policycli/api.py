@@ -32,7 +32,9 @@ def _extract(text: str, doc: str, packs: Packs) -> list[Record]:
     reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
     starts = [m.start for m in mentions]
-    for paragraph in paragraphs(text):
+    for paragraph in paragraphs(text, packs.page_chrome):
+        if paragraph.role == "chrome":
+            continue
         reader.enter(paragraph)
         if len(paragraph.joins) > 1:
             found = find_mentions_in_paragraph(paragraph, packs)

@@ -79,7 +79,7 @@ class CommitmentReader:
         subject = self.subjects.current()
         records: list[Record] = []
         for i, m in enumerate(mentions):
-            record = self._record(sentence, cues, m, spans, i, subject)
+            record = self._record(sentence, cues, m, spans, i, self.subjects.at(m.start, subject))
             if record.metric is None and records:
                 record.metric = records[-1].metric
             if record.verb is None and records and self.verbs.elaborates(sentence.text, cues, spans[i][0]):

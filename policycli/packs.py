@@ -121,6 +121,23 @@ HAN_SCRIPT = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PageChrome:
+    """Matchers for the furniture of a saved web page (patterns/chrome.toml):
+    ``line`` matches a whole chrome line, ``separator`` a line of breadcrumb
+    separators alone."""
+
+    line: Any
+    separator: Any
+    options: dict
+
+    def is_line(self, text: str) -> bool:
+        return self.line.fullmatch(text, **self.options) is not None
+
+    def is_separator(self, text: str) -> bool:
+        return self.separator.fullmatch(text) is not None
+
+
 # --- validation helpers ----------------------------------------------------
 
 class _Checker:
@@ -286,6 +303,15 @@ class Packs:
     subject_connectives: list[str] = field(default_factory=list)
     subject_locatives: list[str] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
+    governments: list[str] = field(default_factory=list)
+    government_marks: list[str] = field(default_factory=list)
+    national_issuers: list[str] = field(default_factory=list)
+    country_names: list[str] = field(default_factory=list)
+    country_topics: list[str] = field(default_factory=list)
+    generic_places: list[str] = field(default_factory=list)
+    source_patterns: list[str] = field(default_factory=list)
+    source_cues: list[str] = field(default_factory=list)
+    source_trailing: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     place_suffixes: list[str] = field(default_factory=list)
     #: Indicators as compare reads them: every name and variant -> the indicator's name.
@@ -302,6 +328,10 @@ class Packs:
     paragraph_span_words: list[str] = field(default_factory=list)
     decline_verbs: list[str] = field(default_factory=list)
     ceiling_verbs: list[str] = field(default_factory=list)
+    chrome_words: list[str] = field(default_factory=list)
+    chrome_labels: list[str] = field(default_factory=list)
+    chrome_separators: list[str] = field(default_factory=list)
+    chrome_patterns: list[str] = field(default_factory=list)
 
     # -- compiled matchers, built once ------------------------------------
 
@@ -310,7 +340,7 @@ class Packs:
         try:
             for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
-                         "place_re", "name_stop_re", "issuer_res"):
+                         "place_re", "name_stop_re", "issuer_res", "page_chrome", "source_re"):
                 getattr(self, name)
         except regex.error as exc:
             files = ", ".join(f.path for f in self.files)
@@ -448,11 +478,12 @@ class Packs:
         each followed by what its lookahead asks for."""
         long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
         # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
+        # A name may hold a known place in brackets: 品捷电子（苏州）有限公司.
         short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
         names = alternation(self.places)
         place_suffixes = alternation(self.place_suffixes)
         return re.compile(
-            rf"(?P<org>[{HAN}]{{1,{NAME_MAX}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
+            rf"(?P<org>[{HAN}](?:[{HAN}]|（(?:{names})(?:{place_suffixes})?）){{0,{NAME_MAX - 1}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"{org_after}|(?P<place>(?:{names})(?:{place_suffixes})?){place_after}"
         )
 
@@ -489,6 +520,40 @@ class Packs:
     @cached_property
     def issuer_res(self) -> list[regex.Pattern]:
         return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
+
+    @cached_property
+    def source_re(self) -> regex.Pattern:
+        """A reporting clause naming who publishes the figures after it (据…统计,
+        …数据显示, …发布): matched at a clause's start, the name in group ``subject``."""
+        return self.compile_user(union(self.source_patterns))
+
+    @cached_property
+    def source_cue_re(self) -> regex.Pattern:
+        """A cheap test that a paragraph may hold a reporting clause."""
+        return re.compile(alternation(self.source_cues))
+
+    @cached_property
+    def topic_re(self) -> regex.Pattern:
+        """A name of the whole country or a place (with its suffix: 河北省) that
+        opens a clause, or follows a locative word that does: 我国GDP…, …，上海
+        静安商圈…, 在河南郑州，…; the name in group ``topic``."""
+        places = f"(?:{alternation(self.places)})(?:{alternation(self.place_suffixes)})?"
+        locative = f"(?:{alternation(self.subject_locatives)})?"
+        return re.compile(f"(?:^|(?<=[，,；;：:。！？!?\\s])){locative}(?P<topic>{alternation(self.country_topics)}|{places})")
+
+    @cached_property
+    def page_chrome(self) -> PageChrome:
+        """A saved web page's furniture: a line of tool words between separators
+        (【字号：大 中 小】), a label with its value (来源：…, 首页 > …), or a line
+        one of the chrome patterns matches whole (a publication time)."""
+        seps = "".join(re.escape(c) for c in "".join(self.chrome_separators))
+        gaps = f"[\\s{seps}【】\\[\\]：:]"
+        words = alternation(self.chrome_words)
+        labelled = f"(?:{alternation(self.chrome_labels)})(?:{gaps}.*)?" if self.chrome_labels else "(?!)"
+        # Possessive: a line of tool words is read left to right, longest word first, once.
+        parts = [f"(?:{gaps}|{words})++", labelled, *self.chrome_patterns]
+        separator = re.compile(f"[\\s{seps}]+") if seps else re.compile("(?!)")
+        return PageChrome(self.compile_user(union(parts)), separator, self.scan_options)
 
     @cached_property
     def quantity_start_re(self) -> regex.Pattern:
@@ -848,7 +913,12 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
                                     grants="grant_words")),
-    "subjects": _named("subjects", _lists(frozenset({"issuers"}), issuers="issuers",
+    "subjects": _named("subjects", _lists(frozenset({"issuers", "sources"}), issuers="issuers",
+                                          governments="governments", national="national_issuers",
+                                          government_marks="government_marks",
+                                          country="country_names", country_topics="country_topics",
+                                          generic="generic_places", sources="source_patterns",
+                                          source_cues="source_cues", source_trailing="source_trailing",
                                           suffixes="subject_suffixes", followers="subject_followers",
                                           not_subjects="not_subjects", not_in_names="not_in_names",
                                           not_place_endings="not_place_endings", reporting="reporting_words",
@@ -862,6 +932,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                         whole_year="whole_year_words",
                                         paragraph_spans="paragraph_span_words", decline_verbs="decline_verbs",
                                         ceiling_verbs="ceiling_verbs")),
+    "chrome": _named("chrome", _lists(frozenset({"patterns"}), words="chrome_words", labels="chrome_labels",
+                                      separators="chrome_separators", patterns="chrome_patterns")),
     "places": _named("places", _lists(names="places", suffixes="place_suffixes",
                                            name_suffixes="place_suffixes")),
 }

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import re
 
+if TYPE_CHECKING:
+    from .packs import PageChrome
+
 _BREAKS = r"\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
-_EDGE_SPACE = " \t\u3000\u00a0\ufeff"
+#: Indentation and padding: every Unicode space (ASCII, no-break, the en, em
+#: and thin spaces of Word files, ideographic), tabs, zero-width spaces and
+#: byte-order marks. None of them is ever part of a line's text at its edges.
+_EDGE_SPACE = "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
 #: A line's text without its edge whitespace (group 1). The lookbehind lets a
 #: match start only at a line start, so a long blank line is passed over in
 #: linear time.
 _TRIMMED_LINE = re.compile(rf"(?<![^{_BREAKS}])(?>[{_EDGE_SPACE}]*)([^{_BREAKS}]*[^{_BREAKS}{_EDGE_SPACE}])")
+_EDGE = re.compile(f"[{_EDGE_SPACE}]")
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
@@ -181,7 +188,7 @@ class Paragraph(Rejoined):
 
     def _sentence(self, start: int, end: int, first: bool) -> Sentence:
         para, joins, origins = self.text, self.joins, self.origins
-        while start < end and para[start] in _EDGE_SPACE:
+        while start < end and _EDGE.match(para, start):
             start += 1
         if len(joins) == 1:
             o_start = origins[0] + start
@@ -215,9 +222,41 @@ def _line_groups(text: str) -> Iterator[tuple[list[tuple[int, int]], list[str]]]
         yield group, lines
 
 
-def paragraphs(text: str) -> Iterator[Paragraph]:
-    """The paragraphs of ``text`` in order, with role and section."""
+class _Head:
+    """Tells the page chrome among the paragraphs before a document's first
+    running text: lines the pack's matchers recognise, the items of a
+    breadcrumb laid out one a line (首页 / > / 要闻), and a line that repeats
+    such an item."""
+
+    def __init__(self, chrome: PageChrome):
+        self.chrome = chrome
+        self.open = True
+        self.crumbs: set[str] = set()
+        self.after_separator = False
+
+    def role(self, para: str, role: str) -> str:
+        """``para``'s role: ``chrome``, or ``role`` as the text alone gives it."""
+        if self.chrome.is_separator(para):
+            self.after_separator = True
+            return "chrome"
+        if self.after_separator or para in self.crumbs:
+            self.after_separator = False
+            self.crumbs.add(para)
+            return "chrome"
+        if len(para) <= _BODY_MIN and self.chrome.is_line(para):
+            return "chrome"
+        if role == "body":
+            self.open = False
+        return role
+
+
+def paragraphs(text: str, chrome: PageChrome | None = None) -> Iterator[Paragraph]:
+    """The paragraphs of ``text`` in order, with role and section. With
+    ``chrome`` (a pack's matchers for web-page furniture), the chrome lines
+    before the first paragraph of running text get the role ``chrome``: they
+    are neither the title nor a heading."""
     section: str | None = None
+    head = _Head(chrome) if chrome is not None else None
     for number, (spans, lines) in enumerate(_line_groups(text)):
         if len(spans) == 1:
             para, joins, origins = lines[0], (0,), (spans[0][0],)
@@ -228,6 +267,8 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 pos += len(line)
             para, joins, origins = "".join(lines), tuple(joins_l), tuple(s for s, _ in spans)
         role = _role(para)
+        if head is not None and head.open:
+            role = head.role(para, role)
         yield Paragraph(para, spans[0][0], spans[-1][1], joins, origins, number, role, section)
         if role == "heading":
             section = para

@@ -7,6 +7,7 @@ and sentences are only read for a name when a record needs a subject.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,33 @@ from .segment import Paragraph, Sentence
 _OPENING_CLAUSE = 24
 #: How far into a document its issuer is looked for.
 _ISSUER_WINDOW = 4000
+#: Marks that end a clause before a reporting clause (据…统计，; …；某部数据显示).
+_BREAK_MARKS = "，,；;：:。！？!?"
+
+
+_SENTENCE_END = re.compile("[。！？!?]")
+
+
+@dataclass(slots=True)
+class _Event:
+    """A name a paragraph brings in mid-way, at original offset ``start``: a
+    reporting body, or a ``topic`` (a place or the country opening a clause)
+    that holds to ``sentence_end``."""
+
+    start: int
+    name: str
+    topic: bool
+    sentence_end: int
+
+
+def _clause_starts(text: str, cues: list[int]) -> list[int]:
+    """The starts of the clauses of ``text`` that hold one of the positions ``cues``."""
+    starts: list[int] = []
+    for cue in cues:
+        start = max(text.rfind(mark, 0, cue) for mark in _BREAK_MARKS) + 1
+        if not starts or starts[-1] != start:
+            starts.append(start)
+    return starts
 
 
 @dataclass(slots=True)
@@ -30,6 +58,12 @@ class _Words:
     bodies: tuple[str, ...]
     connectives: frozenset[str]
     locatives: tuple[str, ...]
+    governments: tuple[str, ...]
+    government_marks: tuple[str, ...]
+    national: frozenset[str]
+    country: str | None
+    generic: frozenset[str]
+    trailing: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -42,18 +76,48 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.subject_bodies),
         frozenset(packs.subject_connectives),
         tuple(packs.subject_locatives),
+        tuple(sorted(packs.governments, key=len, reverse=True)),
+        tuple(packs.government_marks),
+        frozenset(packs.national_issuers),
+        packs.country_names[0] if packs.country_names else None,
+        frozenset(packs.generic_places),
+        tuple(sorted(packs.source_trailing, key=len, reverse=True)),
     )
 
 
-def document_subject(text: str, packs: Packs) -> str | None:
-    """The issuer a work report names near its start (我代表…人民政府), if any."""
+def jurisdiction(name: str, packs: Packs) -> str:
+    """The place a government speaks for (江苏省人民政府 → 江苏省, 国务院 → 全国);
+    any other name as it is."""
+    words = _words(packs)
+    if name in words.national and words.country:
+        return words.country
+    for ending in words.governments:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[:-len(ending)]
+    return name
+
+
+def document_issuer(text: str, packs: Packs) -> str | None:
+    """The issuer a work report names near its start (我代表…人民政府, its
+    title or byline), if any; a name that tells no place (代表省人民政府) is
+    passed over for one that does."""
     head = text[:_ISSUER_WINDOW]
+    words = _words(packs)
     for pattern in packs.issuer_res:
-        m = pattern.search(head, **packs.scan_options)
-        if m:
+        for m in pattern.finditer(head, **packs.scan_options):
             name = m.group("subject")
-            return name + "人民政府" if "政府工作报告" in m.group() and not name.endswith("政府") else name
+            if any(mark in m.group() for mark in words.government_marks) and not name.endswith("政府"):
+                name += "人民政府"
+            if jurisdiction(name, packs) not in words.generic:
+                return name
     return None
+
+
+def document_subject(text: str, packs: Packs) -> str | None:
+    """Whom a document's own figures belong to: its issuer, a government given
+    as its jurisdiction (a provincial work report's targets are 浙江省's)."""
+    issuer = document_issuer(text, packs)
+    return jurisdiction(issuer, packs) if issuer else None
 
 
 class SubjectReader:
@@ -63,20 +127,67 @@ class SubjectReader:
         self.packs = packs
         self.words = _words(packs)
         self._options = packs.scan_options
-        self.doc_subject = document_subject(text, packs)
+        issuer = document_issuer(text, packs)
+        self.doc_subject = jurisdiction(issuer, packs) if issuer else None
         #: Set when a body issued the document: only another body takes over from it.
-        self._issuer = self.doc_subject if self.doc_subject and self.doc_subject.endswith(self.words.bodies) else None
+        self._issuer = issuer if issuer and issuer.endswith(self.words.bodies) else None
         self.paragraph_subject: str | None = None
-        self._pending: list[Paragraph] = []  # paragraphs not yet read for a name, oldest first
-        self._pending_sentences: list[str] = []  # the same for the current paragraph's later sentences
+        #: Paragraphs not yet read for a name, oldest first.
+        self._pending: list[Paragraph] = []
+        #: The same for the current paragraph's later sentences: (start, text).
+        self._pending_sentences: list[tuple[int, str]] = []
         self._sentence_subject: str | None = None
+        self._sentence_at = -1  # where the sentence that named it starts
+        #: The names each body paragraph brings in mid-way (see _read_events),
+        #: by paragraph number, read only when a record needs them.
+        self._events: dict[int, list[_Event]] = {}
+        self._current: Paragraph | None = None
+        #: Body paragraphs since the last one with figures, that one included:
+        #: where a topic may stand in for a missing subject.
+        self._recent: list[Paragraph] = []
+        self._read_figures = False  # whether the current paragraph has figures
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
+        last = self._current
+        if last is not None and last.role == "body":
+            if last.number in self._events and not any(p is last for p in self._pending):
+                # The paragraph just read was resolved while it was read: its last
+                # reporting body carries on into this one.
+                sources = [e for e in self._events[last.number] if not e.topic]
+                if sources:
+                    self.paragraph_subject = sources[-1].name
+            # A topic stands in for a missing subject in its own paragraph and in
+            # the next paragraph with figures (paragraphs without any are passed
+            # over), not across a heading.
+            if self._read_figures:
+                self._recent = [last]
+            else:
+                self._recent.append(last)
+        if paragraph.role == "heading":
+            self._recent = []
+        self._read_figures = False
         self._pending_sentences.clear()
         self._sentence_subject = None
+        self._sentence_at = -1
+        self._current = paragraph
         if paragraph.role in ("heading", "body"):
             self._pending.append(paragraph)
+
+    def _events_of(self, paragraph: Paragraph) -> list[_Event]:
+        """The names a body paragraph brings in mid-way, read once."""
+        events = self._events.get(paragraph.number)
+        if events is None:
+            events = self._events[paragraph.number] = self._read_events(paragraph)
+        return events
+
+    def _fallback(self) -> str | None:
+        """The latest topic of the recent paragraphs, for where no one is named."""
+        for paragraph in reversed(self._recent):
+            topics = [e for e in self._events_of(paragraph) if e.topic]
+            if topics:
+                return topics[-1].name
+        return None
 
     def enter_title(self, title: str) -> None:
         """Whom a document's title is about (a news story's or a plan's subject),
@@ -88,7 +199,94 @@ class SubjectReader:
     def sentence(self, sentence: Sentence) -> None:
         """Take in a sentence: a later sentence of a body paragraph may name its own subject."""
         if not sentence.first and sentence.role == "body":
-            self._pending_sentences.append(sentence.text)
+            self._pending_sentences.append((sentence.start, sentence.text))
+
+    def at(self, offset: int, subject: str | None) -> str | None:
+        """The subject of a mention at original ``offset`` of the current
+        paragraph, given the sentence's ``subject`` (see :meth:`current`).
+
+        A reporting body that the paragraph names after the sentence that set
+        ``subject`` began, and before the mention, takes over; so does a place
+        or the country opening a clause of the mention's own sentence (…，我国
+        GDP…; 上海静安商圈等35个商圈…). Past its sentence such a topic only
+        stands in where no one else is named.
+        """
+        self._read_figures = True
+        found = None
+        events = self._events_of(self._current) if self._current is not None and self._current.role == "body" else ()
+        for event in events:
+            if event.start >= offset:
+                break
+            if event.topic:
+                if offset < event.sentence_end:
+                    found = event.name
+                elif subject is None:
+                    subject = event.name
+            elif event.start > self._sentence_at:
+                found = event.name
+        if found is None and subject is None:
+            subject = self._fallback()
+        return found or subject
+
+    def _read_events(self, paragraph: Paragraph) -> list[_Event]:
+        """The reporting bodies and clause topics of a body paragraph, in order."""
+        text, packs, events = paragraph.text, self.packs, []
+        cues = [m.start() for m in packs.source_cue_re.finditer(text)]
+        if cues:
+            for start in _clause_starts(text, cues):
+                m = packs.source_re.match(text, start, **self._options)
+                if m is not None:
+                    name = self._source_name(m.group("subject"))
+                    if name:
+                        events.append(_Event(paragraph.to_original(start), name, False, 0))
+        if self._issuer is None:
+            sources = {e.start for e in events}
+            for m in packs.topic_re.finditer(text):
+                start = m.start("topic")
+                at = paragraph.to_original(start)
+                # 中国人民银行数据显示 is a reporting body, not the country.
+                if at not in sources and self._topic(text, start):
+                    end = _SENTENCE_END.search(text, start)
+                    sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
+                    events.append(_Event(at, m.group("topic"), True, sentence_end))
+            if sources:
+                events.sort(key=lambda e: e.start)
+        return events
+
+    def _topic(self, text: str, start: int) -> bool:
+        """Whether the country word at ``start`` stands alone, not opening an
+        organisation's name (中国人民银行)."""
+        m = self.packs.subject_re.match(text, start)
+        return m is None or m.group("org") is None
+
+    def _source_name(self, name: str) -> str | None:
+        """The publishing body a reporting clause names: cut after the last body
+        ending it holds, or else without trailing data and time words."""
+        words = self.words
+        cut = max((name.rfind(b) + len(b) for b in words.bodies if b in name), default=0)
+        if cut:
+            name = name[:cut]
+        else:
+            stripped = True
+            while stripped:
+                stripped = False
+                for word in words.trailing:
+                    if name.endswith(word) and len(name) > len(word):
+                        name, stripped = name[:-len(word)], True
+        if (len(name) < 2 or name in words.trailing or self.packs.name_stop_re.search(name)
+                or self.packs.verb_re.match(name)):
+            return None
+        return self._own(name)
+
+    def _own(self, name: str) -> str:
+        """``name``, or the document's subject when ``name`` is its issuer under
+        another form (省政府, 国务院 in the State Council's own document)."""
+        if self._issuer and self.doc_subject:
+            place = jurisdiction(name, self.packs)
+            if name == self._issuer or (place != name and (place in self.words.generic
+                                                            or place == self.doc_subject)):
+                return self.doc_subject
+        return name
 
     def _subject_at(self, text: str) -> str | None:
         """An organisation or place named at the start of ``text``, or filling
@@ -121,12 +319,14 @@ class SubjectReader:
         if self._pending:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
-        for text in reversed(self._pending_sentences):
+        for start, text in reversed(self._pending_sentences):
             found = self._opening_subject(text, any_clause=False)
             if self._takes_over(found):
+                found = self._own(found)
                 # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
                 if not (paragraph and found in paragraph):
                     self._sentence_subject = found
+                    self._sentence_at = start
                 break
         self._pending_sentences.clear()
         return self._sentence_subject or paragraph
@@ -166,9 +366,13 @@ class SubjectReader:
         reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
             found = None
-            if hint.search(paragraph.text, 0, reach) is not None:
+            sources = ([e for e in self._events_of(paragraph) if not e.topic]
+                       if paragraph.role == "body" and paragraph is not self._current else ())
+            if sources:
+                found = sources[-1].name
+            elif hint.search(paragraph.text, 0, reach) is not None:
                 found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
-                found = found if self._takes_over(found) else None
+                found = self._own(found) if self._takes_over(found) else None
             if found or paragraph.role == "heading":
                 self.paragraph_subject = found
                 break

@@ -2,6 +2,7 @@
 import pytest
 
 from conftest import case_id, load_cases
+from policycli.packs import default_packs
 from policycli.segment import paragraphs, segment
 
 CASES = load_cases("segment")
@@ -9,7 +10,8 @@ CASES = load_cases("segment")
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_paragraphs(case):
-    got = [{"text": p.text, "role": p.role} for p in paragraphs(case["text"])]
+    chrome = default_packs().page_chrome if case.get("chrome") else None
+    got = [{"text": p.text, "role": p.role} for p in paragraphs(case["text"], chrome)]
     assert got == case["paragraphs"]
 
 
@@ -32,3 +34,16 @@ def test_section_is_the_nearest_heading_above():
 def test_sentences_split_at_terminal_punctuation():
     text = "全年引进项目24个。推动产业链总规模突破1300亿元！是否可行？"
     assert [s.text for s in segment(text)] == ["全年引进项目24个。", "推动产业链总规模突破1300亿元！", "是否可行？"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "sentences" in c], ids=case_id)
+def test_sentences(case):
+    assert [s.text for s in segment(case["text"])] == case["sentences"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_section_has_no_edge_space(case):
+    """The heading a sentence stands under is kept without its indentation."""
+    for sentence in segment(case["text"]):
+        if sentence.section is not None:
+            assert sentence.section == sentence.section.strip()
