@@ -338,7 +338,7 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
                         keep, quiet) -> None:
     """``extract --scheduler``: a Parquet dataset from a Dask cluster, the usual summary on stderr."""
     from . import batch
-    from .distributed import DatasetError, connect, tally, write_dataset
+    from .distributed import DatasetError, check_folder, connect, tally, write_dataset
 
     if output is None:
         raise _usage_error("--scheduler writes a Parquet dataset: give -o FOLDER")
@@ -359,6 +359,7 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
             _say(f"policycli: warning: {arg}: no input files")
     summary = batch.Summary()
     try:
+        check_folder(output)
         with connect(scheduler) as client:
             sources = write_dataset(found.paths, output, client, packs=packs, keep=keep if keep.active else None,
                                     files_per_partition=partition_files, send_bytes=send_bytes,

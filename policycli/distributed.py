@@ -211,7 +211,7 @@ def records_frame(bag):
 
 # -- the command line's run: a Parquet dataset -----------------------------------
 
-def _check_folder(out_dir: Path) -> None:
+def check_folder(out_dir: Path) -> None:
     """Refuse a destination that is a file, or a folder holding anything but an earlier dataset."""
     if not out_dir.exists():
         if not out_dir.absolute().parent.is_dir():
@@ -272,7 +272,7 @@ def write_dataset(
     """
     distributed = _require("distributed")
     out_dir = Path(out_dir)
-    _check_folder(out_dir)
+    check_folder(out_dir)
     paths = sorted(inputs)
     chunks = partitions(paths, partition_size(len(paths), files_per_partition))
     names = part_names(len(chunks))
@@ -328,5 +328,5 @@ def tally(summary: Summary, info: SourceInfo) -> None:
         summary.failed += 1
 
 
-__all__ = ["DatasetError", "ExtractionFailed", "connect", "extract_bag", "frame_meta", "records_frame",
+__all__ = ["DatasetError", "ExtractionFailed", "check_folder", "connect", "extract_bag", "frame_meta", "records_frame",
            "write_dataset", "partition_size", "part_names", "tally"]
