@@ -338,7 +338,7 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
                         keep, quiet) -> None:
     """``extract --scheduler``: a Parquet dataset from a Dask cluster, the usual summary on stderr."""
     from . import batch
-    from .distributed import DatasetError, check_folder, connect, tally, write_dataset
+    from .distributed import DatasetError, check_folder, connect, local_workers, tally, write_dataset
 
     if output is None:
         raise _usage_error("--scheduler writes a Parquet dataset: give -o FOLDER")
@@ -357,15 +357,20 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
     if not quiet:
         for arg in found.unmatched:
             _say(f"policycli: warning: {arg}: no input files")
-    summary = batch.Summary()
     try:
         check_folder(output)
+        local_workers(scheduler)
+    except (DatasetError, ValueError) as exc:
+        raise _usage_error(str(exc)) from None
+    summary = batch.Summary()
+    try:
         with connect(scheduler) as client:
             sources = write_dataset(found.paths, output, client, packs=packs, keep=keep if keep.active else None,
                                     files_per_partition=partition_files, send_bytes=send_bytes,
                                     max_bytes=max_bytes)
-    except (DatasetError, ValueError) as exc:
-        raise _usage_error(str(exc)) from None
+    except DatasetError as exc:  # the folder changed since it was checked
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
     except KeyboardInterrupt:
         _say("policycli: interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -77,27 +77,38 @@ def part_names(count: int) -> list[str]:
 
 # -- connecting -------------------------------------------------------------
 
+def local_workers(scheduler: str) -> int | None:
+    """The worker count ``local:N`` asks for (``local`` alone: one per CPU), or
+    None for a scheduler's address; ValueError for a malformed ``local:``."""
+    if scheduler != LOCAL_PREFIX and not scheduler.startswith(LOCAL_PREFIX + ":"):
+        return None
+    count = scheduler.partition(":")[2]
+    if not count:
+        return os.cpu_count() or 1
+    if not (count.isdigit() and int(count) > 0):
+        raise ValueError(f"--scheduler {scheduler}: expected local:N with N a whole number above 0")
+    return int(count)
+
+
 @contextmanager
 def connect(scheduler: str, *, quiet_logs: bool = True) -> Iterator:
     """A ``distributed.Client`` for ``scheduler``: ``local:N`` starts a cluster of N
-    single-threaded worker processes on this machine (``local`` alone: one per
-    CPU) and stops it afterwards; anything else is a scheduler's address
-    (``tcp://host:8786``). ``quiet_logs`` keeps dask's own log lines below errors."""
+    single-threaded worker processes on this machine (its dashboard on a free
+    port) and stops it afterwards; anything else is a scheduler's address
+    (``tcp://host:8786``), an OSError when it cannot be reached within dask's
+    connect timeout. ``quiet_logs`` keeps dask's own log lines below errors."""
     distributed = _require("distributed")
+    workers = local_workers(scheduler)
     if quiet_logs:
         import logging
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
-    if scheduler == LOCAL_PREFIX or scheduler.startswith(LOCAL_PREFIX + ":"):
-        count = scheduler.partition(":")[2]
-        if count and not (count.isdigit() and int(count) > 0):
-            raise ValueError(f"--scheduler {scheduler}: expected local:N with N a whole number above 0")
-        workers = int(count) if count else os.cpu_count() or 1
+    if workers is not None:
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                      dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
             yield client
         return
-    with distributed.Client(scheduler, timeout="20s") as client:
+    with distributed.Client(scheduler) as client:
         yield client
 
 
@@ -328,5 +339,5 @@ def tally(summary: Summary, info: SourceInfo) -> None:
         summary.failed += 1
 
 
-__all__ = ["DatasetError", "ExtractionFailed", "check_folder", "connect", "extract_bag", "frame_meta", "records_frame",
+__all__ = ["DatasetError", "ExtractionFailed", "check_folder", "connect", "local_workers", "extract_bag", "frame_meta", "records_frame",
            "write_dataset", "partition_size", "part_names", "tally"]

@@ -35,7 +35,7 @@ OIL_TEXT = "某石油公司提出，全年力争原油产量达到500万桶。\n
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         yield client
 
@@ -188,3 +188,18 @@ def test_command_line_reports_a_failure_and_writes_the_rest(client, tmp_path):
     assert re.search(rf"^{re.escape(str(missing))}: .+$", done.stderr, re.M)
     assert SUMMARY.findall(done.stderr)[0][:3] == ("2", "1", "1")
     assert dataset(out) == [r for r in local_run(SAMPLES[:1]) if r["kind"] == "target"] != []
+
+
+def test_command_line_names_a_scheduler_it_cannot_reach(tmp_path):
+    import os
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    done = subprocess.run([sys.executable, "-m", "policycli", "extract", SAMPLES[0], "--scheduler", address,
+                           "-o", tmp_path / "records"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=os.environ | {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"policycli: {address}: ")
+    assert list(tmp_path.iterdir()) == []
