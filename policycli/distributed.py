@@ -122,10 +122,9 @@ def _items(paths: Sequence[str], send_bytes: bool, max_bytes: int) -> list[tuple
     items = []
     for path in paths:
         try:
-            with open(path, "rb") as handle:
-                items.append((path, handle.read(max_bytes + 1)))  # the reader refuses what is over
-        except OSError as exc:
-            items.append((path, str(readers.ReadError(path, exc.strerror or str(exc)))))
+            items.append((path, readers.read_raw(path, max_bytes=max_bytes)))
+        except readers.ReadError as exc:
+            items.append((path, str(exc)))
     return items
 
 
