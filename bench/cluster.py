@@ -13,8 +13,8 @@ drift in the machine's speed tilts no configuration:
 
 It prints files per second, the speed-up of two workers over one, the
 cluster's overhead per file (a warm cluster of N against ``--jobs N`` in wall
-time, and in CPU time against extracting every file in one process, which a
-busy machine disturbs far less), the peak memory of each cluster worker and
+time, and in CPU time against extracting every file and encoding its
+partition in one process, which a busy machine disturbs far less), the peak memory of each cluster worker and
 of the client, and, each round, how much faster two CPU-bound processes ran
 than one (the second core of a shared machine is not always there). The corpus is ``../shared/bench``
 when present, else the generated one of ``bench/batch.py``.
@@ -65,8 +65,11 @@ def cli_cluster_run(corpus: Path, out: Path, workers: int) -> float:
 
 
 def warm_worker() -> None:
-    """Load the engine and the shipped packs in a worker, as its first file would."""
+    """Load the engine, the shipped packs and pyarrow in a worker, as its first partition would."""
     import policycli.warmup  # noqa: F401
+    from policycli.export.parquet import parquet_bytes
+
+    parquet_bytes([])
 
 
 def cpu_here() -> float:
@@ -76,12 +79,16 @@ def cpu_here() -> float:
 
 
 def in_process_cpu(paths: list[str]) -> float:
-    """CPU seconds one process spends extracting every file: the work itself, without transport."""
+    """CPU seconds one process spends on the workers' share of a cluster run, without the
+    cluster: extracting every file and encoding the same partitions' Parquet files."""
     from policycli import extract_file
+    from policycli.distributed import partition_size, partitions
+    from policycli.export.parquet import parquet_bytes
+    from policycli.rows import row_of
 
     started = time.process_time()
-    for path in paths:
-        extract_file(path)
+    for chunk in partitions(paths, partition_size(len(paths))):
+        parquet_bytes([row_of(record) for path in chunk for record in extract_file(path)])
     return time.process_time() - started
 
 

@@ -100,18 +100,19 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
     if output is None and fmt == "html" and sys.stdout.isatty():
         raise _usage_error("an HTML review page cannot go to a terminal; give -o FILE.html")
     if fmt == "parquet":
-        _need("policycli.export.parquet", "pyarrow")
+        from .export.parquet import pyarrow
+
+        _need(pyarrow)
     return fmt
 
 
-def _need(module: str, attr: str) -> None:
-    """Exit 2 with the one-line install hint when an optional dependency is missing."""
-    import importlib
-
+def _need(load) -> None:
+    """Call ``load`` (which imports an optional dependency); exit 2 with its
+    one-line install hint when the dependency is missing."""
     from .export.parquet import MissingDependency
 
     try:
-        getattr(importlib.import_module(module), attr)()
+        load()
     except MissingDependency as exc:
         raise _usage_error(str(exc)) from None
 
@@ -338,7 +339,8 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
                         keep, quiet) -> None:
     """``extract --scheduler``: a Parquet dataset from a Dask cluster, the usual summary on stderr."""
     from . import batch
-    from .distributed import DatasetError, check_folder, connect, local_workers, tally, write_dataset
+    from .distributed import DatasetError, check_folder, connect, dask_modules, local_workers, tally, write_dataset
+    from .export.parquet import pyarrow
 
     if output is None:
         raise _usage_error("--scheduler writes a Parquet dataset: give -o FOLDER")
@@ -346,8 +348,8 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
         raise _usage_error("--scheduler writes Parquet only; drop --format or give --format parquet")
     if db is not None:
         raise _usage_error("--scheduler does not use a --db store; run without one of them")
-    _need("policycli.distributed", "_require")
-    _need("policycli.export.parquet", "pyarrow")
+    _need(dask_modules)
+    _need(pyarrow)
     packs = _check_packs(tuple(str(path) for path in pack)) if pack else None
     found = batch.expand(inputs)
     if batch.STDIN in found.paths:

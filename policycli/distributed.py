@@ -54,6 +54,12 @@ def _require(module: str = "dask"):
         raise MissingDependency(f"running on a Dask cluster needs dask[distributed]: {INSTALL_HINT}") from None
 
 
+def dask_modules() -> None:
+    """Import what a cluster run needs, or raise MissingDependency naming the extra."""
+    _require("distributed")
+    _require("dask.bag")
+
+
 def partition_size(files: int, requested: int | None = None) -> int:
     """Files in each partition: ``requested``, or enough to make about
     ``TARGET_PARTITIONS`` partitions (at most ``MAX_FILES_PER_PARTITION`` each)."""
@@ -338,5 +344,5 @@ def tally(summary: Summary, info: SourceInfo) -> None:
         summary.failed += 1
 
 
-__all__ = ["DatasetError", "ExtractionFailed", "check_folder", "connect", "local_workers", "extract_bag", "frame_meta", "records_frame",
+__all__ = ["DatasetError", "ExtractionFailed", "check_folder", "connect", "dask_modules", "local_workers", "extract_bag", "frame_meta", "records_frame",
            "write_dataset", "partition_size", "part_names", "tally"]

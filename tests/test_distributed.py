@@ -203,3 +203,15 @@ def test_command_line_names_a_scheduler_it_cannot_reach(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"policycli: {address}: ")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_dask_one_line_names_the_extra(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from policycli.cli import app
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
+    run = CliRunner().invoke(app, ["extract", SAMPLES[0], "--scheduler", "local:1", "-o", str(tmp_path / "out")])
+    assert run.exit_code == 2
+    assert run.stderr.count("\n") == 1 and "pip install 'policycli[dask]'" in run.stderr
+    assert list(tmp_path.iterdir()) == []
