@@ -22,7 +22,6 @@ from policycli.distributed import (
 from policycli.export.parquet import parquet_bytes
 from policycli.packs import load_packs
 from policycli.record import FIELD_NAMES
-from policycli.rows import row_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "samples").glob("*.txt"))
