@@ -5,6 +5,7 @@ transport (paths or bytes) and however the partitions fall on the workers.
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -32,11 +33,18 @@ OIL_TEXT = "某石油公司提出，全年力争原油产量达到500万桶。\n
 
 @pytest.fixture(scope="module")
 def client():
+    """The cluster; the variables Dask sets in this process's environment for its
+    workers (a fixed PYTHONHASHSEED among them) are undone for the tests after it."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
-        yield client
+    saved = dict(os.environ)
+    try:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+                Client(cluster) as client:
+            yield client
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(autouse=True)
@@ -190,7 +198,6 @@ def test_command_line_reports_a_failure_and_writes_the_rest(client, tmp_path):
 
 
 def test_command_line_names_a_scheduler_it_cannot_reach(tmp_path):
-    import os
     import socket
 
     with socket.socket() as probe:  # a port nothing listens on
