@@ -391,7 +391,8 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
 @app.command(epilog="Examples:\n\n"
              "    policycli export --db policies.sqlite -o all.xlsx\n\n"
              "    policycli export --db policies.sqlite -o targets.csv --kind target --since 2026-01-01\n\n"
-             "    policycli export --db policies.sqlite -o review.html --since 2026-01-01")
+             "    policycli export --db policies.sqlite -o review.html --since 2026-01-01\n\n"
+             "    policycli export --db policies.sqlite -o records.parquet")
 def export(
     db: Path = typer.Option(..., "--db", help="The SQLite store written by `extract --db`."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
