@@ -246,7 +246,7 @@ def extract(
 
     if scheduler is not None:
         _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, send_bytes, partition_files,
-                            _record_filter(kind, unit_kind, subject), quiet)
+                            _record_filter(kind, unit_kind, subject), quiet, verbose)
     fmt = _choose_format(fmt, output)
     keep = _record_filter(kind, unit_kind, subject)
     pack_paths = tuple(str(path) for path in pack)
@@ -336,7 +336,7 @@ def extract(
 
 
 def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, send_bytes, partition_files,
-                        keep, quiet) -> None:
+                        keep, quiet, verbose) -> None:
     """``extract --scheduler``: a Parquet dataset from a Dask cluster, the usual summary on stderr."""
     from . import batch
     from .distributed import DatasetError, check_folder, connect, dask_modules, local_workers, tally, write_dataset
@@ -359,12 +359,16 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
     if not quiet:
         for arg in found.unmatched:
             _say(f"policycli: warning: {arg}: no input files")
+        if verbose:
+            for suffix, names in found.unsupported.items():
+                for name in names:
+                    _say(f"policycli: not read: {name} ({batch.why_not_read(suffix)})")
     try:
         check_folder(output)
         local_workers(scheduler)
     except (DatasetError, ValueError) as exc:
         raise _usage_error(str(exc)) from None
-    summary = batch.Summary()
+    summary = batch.Summary(unsupported=found.unsupported)
     try:
         with connect(scheduler) as client:
             sources = write_dataset(found.paths, output, client, packs=packs, keep=keep if keep.active else None,
