@@ -36,7 +36,8 @@ app = typer.Typer(
 KIND_HELP = "Keep only these kinds, comma-separated: target, plan, fact."
 UNIT_KIND_HELP = "Keep only these unit kinds, comma-separated: currency, area, percent, count, ..."
 SUBJECT_HELP = "Keep only records whose subject contains this text."
-FORMAT_HELP = "table, json, jsonl, csv, xlsx or html (a review page). Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+FORMAT_HELP = ("table, json, jsonl, csv, xlsx, parquet or html (a review page). Default: from -o's suffix; "
+               "else table on a terminal, jsonl in a pipe.")
 
 
 def _print_version(value: bool) -> None:
@@ -98,7 +99,22 @@ def _choose_format(fmt: str | None, output: Path | None) -> str:
         raise _usage_error("an XLSX workbook cannot go to a terminal; give -o FILE.xlsx")
     if output is None and fmt == "html" and sys.stdout.isatty():
         raise _usage_error("an HTML review page cannot go to a terminal; give -o FILE.html")
+    if fmt == "parquet":
+        from .export.parquet import pyarrow
+
+        _need(pyarrow)
     return fmt
+
+
+def _need(load) -> None:
+    """Call ``load`` (which imports an optional dependency); exit 2 with its
+    one-line install hint when the dependency is missing."""
+    from .export.parquet import MissingDependency
+
+    try:
+        load()
+    except MissingDependency as exc:
+        raise _usage_error(str(exc)) from None
 
 
 def _record_filter(kind: str | None, unit_kind: str | None, subject: str | None):
@@ -185,7 +201,9 @@ def _open_store(db: Path):
              "    policycli extract docs/ 'more/*.html' -o commitments.xlsx --kind target\n\n"
              "    policycli extract report.txt -o review.html\n\n"
              "    cat notice.txt | policycli extract - --format json\n\n"
-             "    policycli extract /data/policies --db /data/policies.sqlite -o /data/new.jsonl --quiet")
+             "    policycli extract /data/policies --db /data/policies.sqlite -o /data/new.jsonl --quiet\n\n"
+             "    policycli extract /data/policies --scheduler tcp://10.0.0.5:8786 -o /data/records/\n\n"
+             "    policycli extract docs/ --scheduler local:4 -o records/")
 def extract(
     inputs: list[str] = typer.Argument(..., metavar="FILE_OR_DIR_OR_GLOB...",
                                        help="Files, folders (walked recursively) or quoted globs; - reads stdin."),
@@ -204,6 +222,16 @@ def extract(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also name each file a folder walk did not read, and why."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="Run on a Dask cluster (tcp://HOST:8786, or local:N for N worker processes here); "
+             "-o names the folder of the Parquet dataset written."),
+    send_bytes: bool = typer.Option(False, "--send-bytes",
+                                    help="With --scheduler, send the files' bytes to workers that do not "
+                                         "share this file system."),
+    partition_files: Optional[int] = typer.Option(None, "--partition-files", min=1,
+                                                  help="With --scheduler, files per partition (one Parquet file "
+                                                       "each). Default: from the number of files."),
 ) -> None:
     """Extract records from documents and write them to stdout or -o.
 
@@ -211,9 +239,14 @@ def extract(
     and their records are not written again (use `policycli export` for all of
     them); records an earlier run stored but never delivered, because it was
     stopped before its output was complete, are written with this run's.
+    With --scheduler, files are spread over a Dask cluster's workers and -o is
+    a folder that receives a Parquet dataset (see docs/cluster.md).
     """
     from . import batch
 
+    if scheduler is not None:
+        _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, send_bytes, partition_files,
+                            _record_filter(kind, unit_kind, subject), quiet, verbose)
     fmt = _choose_format(fmt, output)
     keep = _record_filter(kind, unit_kind, subject)
     pack_paths = tuple(str(path) for path in pack)
@@ -302,10 +335,68 @@ def extract(
     raise typer.Exit(code)
 
 
+def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, send_bytes, partition_files,
+                        keep, quiet, verbose) -> None:
+    """``extract --scheduler``: a Parquet dataset from a Dask cluster, the usual summary on stderr."""
+    from . import batch
+    from .distributed import DatasetError, check_folder, connect, dask_modules, local_workers, tally, write_dataset
+    from .export.parquet import pyarrow
+
+    if output is None:
+        raise _usage_error("--scheduler writes a Parquet dataset: give -o FOLDER")
+    if fmt is not None and fmt.lower() != "parquet":
+        raise _usage_error("--scheduler writes Parquet only; drop --format or give --format parquet")
+    if db is not None:
+        raise _usage_error("--scheduler does not use a --db store; run without one of them")
+    _need(dask_modules)
+    _need(pyarrow)
+    packs = _check_packs(tuple(str(path) for path in pack)) if pack else None
+    found = batch.expand(inputs)
+    if batch.STDIN in found.paths:
+        raise _usage_error("--scheduler reads files; stdin (-) cannot be sent to a cluster")
+    if not found.paths:
+        raise _usage_error(f"no input files in {' '.join(inputs)}")
+    if not quiet:
+        for arg in found.unmatched:
+            _say(f"policycli: warning: {arg}: no input files")
+        if verbose:
+            for suffix, names in found.unsupported.items():
+                for name in names:
+                    _say(f"policycli: not read: {name} ({batch.why_not_read(suffix)})")
+    try:
+        check_folder(output)
+        local_workers(scheduler)
+    except (DatasetError, ValueError) as exc:
+        raise _usage_error(str(exc)) from None
+    summary = batch.Summary(unsupported=found.unsupported)
+    try:
+        with connect(scheduler) as client:
+            sources = write_dataset(found.paths, output, client, packs=packs, keep=keep if keep.active else None,
+                                    files_per_partition=partition_files, send_bytes=send_bytes,
+                                    max_bytes=max_bytes)
+    except DatasetError as exc:  # the folder changed since it was checked
+        _say(f"policycli: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        _say("policycli: interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        _say(f"policycli: {scheduler}: {' '.join(str(exc).split())}")
+        raise typer.Exit(EXIT_FAILED) from None
+    for info in sources:
+        tally(summary, info)
+        if info.error:
+            _say(info.error)
+    if summary.failed or not quiet:
+        _say(summary.line())
+    raise typer.Exit(EXIT_FAILED if summary.failed else 0)
+
+
 @app.command(epilog="Examples:\n\n"
              "    policycli export --db policies.sqlite -o all.xlsx\n\n"
              "    policycli export --db policies.sqlite -o targets.csv --kind target --since 2026-01-01\n\n"
-             "    policycli export --db policies.sqlite -o review.html --since 2026-01-01")
+             "    policycli export --db policies.sqlite -o review.html --since 2026-01-01\n\n"
+             "    policycli export --db policies.sqlite -o records.parquet")
 def export(
     db: Path = typer.Option(..., "--db", help="The SQLite store written by `extract --db`."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),

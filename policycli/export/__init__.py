@@ -1,10 +1,10 @@
-"""Exporters: write records as a terminal table, JSON, JSON Lines, CSV, XLSX or an HTML review page.
+"""Exporters: write records as a terminal table, JSON, JSON Lines, CSV, XLSX, Parquet or an HTML review page.
 
 ``write_records`` is the one entry point. Records may come from a generator
 and are consumed once; every format except the terminal table streams them.
 A destination path is written through a temporary file that replaces it only
-on success. The table (rich) and XLSX (openpyxl) writers are imported only
-when used: both are slow to import and most runs write neither.
+on success. The table (rich), XLSX (openpyxl) and Parquet (pyarrow) writers
+are imported only when used: all are slow to import and most runs write none.
 """
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from .csv_out import write_csv
 from .json_array import write_json
 from .jsonl import write_jsonl
 
-FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "html")
+FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "html", "parquet")
 
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx",
-             ".html": "html", ".htm": "html"}
+             ".html": "html", ".htm": "html", ".parquet": "parquet"}
 
 __all__ = ["FORMATS", "format_from_path", "write_records"]
 
@@ -51,21 +51,24 @@ def write_records(
     """Write ``records`` in format ``fmt`` to ``dest`` (a path) or ``stream``; returns the count.
 
     ``records`` may also hold ``RecordRows`` blocks, as a batch run yields
-    them: the JSON formats write their encoded lines as they are, the others
-    unpack them into records. ``sources`` is read only after ``records`` is
-    exhausted, so a batch may fill it while the records are produced. ``bom``
-    applies to CSV, ``width`` to the table. ``texts`` gives the HTML page each
-    document's text (default: read again from the path its records name).
-    Without ``dest``, output goes to ``stream`` (default standard output).
+    them: the JSON formats write their encoded lines as they are, Parquet
+    takes their rows, the others unpack them into records. ``sources`` is
+    read only after ``records`` is exhausted, so a batch may fill it while the
+    records are produced. ``bom`` applies to CSV, ``width`` to the table.
+    ``texts`` gives the HTML page each document's text (default: read again
+    from the path its records name). Without ``dest``, output goes to
+    ``stream`` (default standard output).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if fmt not in ("json", "jsonl"):
+    if fmt not in ("json", "jsonl", "parquet"):
         records = _unpacked(records)
     if fmt == "xlsx":
         return _write_xlsx(records, dest, stream, sources)
     if fmt == "html":
         return _write_html(records, dest, stream, sources, texts)
+    if fmt == "parquet":
+        return _write_parquet(records, dest, stream)
     if dest is None:
         return _write_text(records, fmt, stream or sys.stdout, sources, bom, width, color=None)
     with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
@@ -121,3 +124,21 @@ def _write_html(records, dest, stream, sources, texts) -> int:
     if hasattr(out, "isatty") and out.isatty():
         raise ValueError("refusing to write an HTML page to a terminal; give an output file")
     return write_html(records, out, sources=sources, texts=texts)
+
+
+def _write_parquet(records, dest, stream) -> int:
+    from .parquet import write_parquet  # pyarrow is an optional dependency, imported only here
+
+    if dest is not None:
+        with atomic_path(dest) as tmp:
+            return write_parquet(records, tmp)
+    out = stream if stream is not None else sys.stdout
+    out = getattr(out, "buffer", out)
+    if hasattr(out, "isatty") and out.isatty():
+        raise ValueError("refusing to write Parquet to a terminal; give an output file")
+    with tempfile.TemporaryFile() as tmp:  # a failure then emits nothing
+        count = write_parquet(records, tmp)
+        tmp.seek(0)
+        shutil.copyfileobj(tmp, out)
+    out.flush()
+    return count

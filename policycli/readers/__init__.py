@@ -15,7 +15,7 @@ from .sniff import DOCX, HTML, OLE, PDF, SUFFIX_FORMATS, ZIP, sniff
 from .source import DEFAULT_MAX_BYTES, ReadError, Source
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "ReadError", "Source", "read", "read_bytes", "supported_suffixes",
+    "DEFAULT_MAX_BYTES", "ReadError", "Source", "read", "read_bytes", "read_raw", "supported_suffixes",
 ]
 
 #: The module and function that read each format, imported when a file needs them.
@@ -70,6 +70,12 @@ def read_bytes(data: bytes, name: str = "-", *, max_bytes: int = DEFAULT_MAX_BYT
 
 def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read the document at ``path``, refusing files over ``max_bytes`` before reading them."""
+    return read_bytes(read_raw(path, max_bytes=max_bytes), str(path), max_bytes=max_bytes)
+
+
+def read_raw(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the file at ``path``, with ``read``'s checks and one-line errors,
+    for a reader that runs elsewhere (a cluster worker without this file system)."""
     name = str(path)
     try:
         info = os.stat(path)
@@ -94,4 +100,4 @@ def read(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
         raise ReadError(name, exc.strerror or str(exc)) from None
     if len(data) > max_bytes:
         raise _too_big(name, None, max_bytes)
-    return read_bytes(data, name, max_bytes=max_bytes)
+    return data
