@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -939,18 +940,21 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
 }
 
 
-def bundled_pack_dir() -> Path:
-    """The folder of bundled packs: ``patterns/`` beside the package in a
-    checkout, or the ``policycli.patterns`` package data in an installed wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "patterns"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("policycli.patterns")))
+def bundled_pack_dir() -> Traversable:
+    """The folder of bundled packs: the ``policycli.patterns`` package, which the
+    install maps to the top-level ``patterns/`` folder, read through
+    importlib.resources so that wheels, editable and zip installs all work; in
+    a checkout run without any install, ``patterns/`` beside the package."""
+    try:
+        return resources.files("policycli.patterns")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "patterns"
 
 
-def bundled_pack_paths() -> list[Path]:
+def bundled_pack_paths() -> list[Traversable]:
     """The pack files shipped with policycli, in name order."""
-    return sorted(bundled_pack_dir().glob("*.toml"), key=lambda p: p.name)
+    files = [f for f in bundled_pack_dir().iterdir() if f.name.endswith(".toml") and f.is_file()]
+    return sorted(files, key=lambda f: f.name)
 
 
 def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
@@ -974,7 +978,7 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
             raise PackError(f"{name}: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
         if packs.implicit_units and packs.implicit_units[-1] not in packs.units:
             raise PackError(f"{name}: implicit.unit: {packs.implicit_units[-1]} is no unit any pack defines")
-        packs.files.append(PackFile(path.stem, name, entries))
+        packs.files.append(PackFile(Path(path.name).stem, name, entries))
         if path in extra_paths and len(packs.pattern_origins) > patterns_before:
             packs.match_timeout = MATCH_TIMEOUT
     _check_complete(packs)
