@@ -591,7 +591,10 @@ class Packs:
         cjk = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}(?:点[零〇一二三四五六七八九]{1,12})?"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
         mid = f"(?:{alternation(mids)})?"
-        scale = f"(?:{alternation(self.scales)})?"
+        # A scale word does not take the start of a unit (the 千 of 500千瓦, 3千克).
+        scale_units = [u for u in self.units if any(u.startswith(s) for s in self.scales)]
+        not_unit = f"(?!{alternation(scale_units)})" if scale_units else ""
+        scale = f"(?:{not_unit}(?:{alternation(self.scales)}))?"
         unit = f"(?:{alternation(self.units)})"
         suffix = f"(?:{alternation(self.suffix_comparators)})?"
         sep = f"[ \\t]*(?:{alternation(self.range_separators)})[ \\t]*"
