@@ -29,6 +29,17 @@ _SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
 
 _HAS_FULL_WIDTH = re.compile("[０-９．％＋－]")
 
+#: The Unicode space separators (ASCII and no-break spaces, the en, em, thin
+#: and other typographic spaces, the ideographic space): PDF and Word text
+#: puts them inside figures (95 亿元). Tabs part table cells and are not here.
+SPACES = " \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_SPACE_RUN = re.compile(f"[{SPACES}]+")
+
+
+def unspaced(numeral: str) -> str:
+    """``numeral`` without the spaces written inside it (95 亿 → 95亿)."""
+    return _SPACE_RUN.sub("", numeral) if _SPACE_RUN.search(numeral) else numeral
+
 
 def normalise(text: str) -> str:
     """``text`` with full-width digits as ASCII; same length, same offsets."""

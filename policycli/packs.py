@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
+from .numbers import SPACES
 from .record import COMPARATORS, UNIT_KINDS
 
 #: Seconds a single pack pattern may spend on one text before it is abandoned.
@@ -339,7 +340,7 @@ class Packs:
     def compile(self) -> None:
         """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
         try:
-            for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
+            for name in ("quantity_re", "quantity_start_re", "figure_tail_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
                          "place_re", "name_stop_re", "issuer_res", "page_chrome", "source_re"):
                 getattr(self, name)
@@ -557,6 +558,14 @@ class Packs:
         return PageChrome(self.compile_user(union(parts)), separator, self.scan_options)
 
     @cached_property
+    def figure_tail_re(self) -> regex.Pattern:
+        """The rest of a figure at the start of a line: scale words, a unit or both
+        (万亿元左右, 个, 亿). After a line ending in digits it shows the break
+        stands inside the figure (9⏎万亿元), which then reads as it would unwrapped."""
+        mid = f"(?:{alternation(w for w in self.suffix_comparators if len(w) == 1)})?"
+        return re.compile(f"{mid}(?:{alternation(self.scales)}|{alternation(self.units)})")
+
+    @cached_property
     def quantity_start_re(self) -> regex.Pattern:
         """Where a quantity may start: a numeral run followed by a character
         that can continue a quantity (a unit, scale, mark or separator), or a
@@ -570,7 +579,7 @@ class Packs:
         singles = {w for w in [*self.units, *self.scales, *mids, *self.range_separators] if len(w) == 1}
         whole = sorted(w for w in [*self.units, *self.scales, *self.range_separators]
                        if len(w) > 1 and w[0] not in singles)
-        follow = singles | {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
+        follow = singles | {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", "\t", *SPACES}
         words = sorted({*self.specials, *self.percent_words}, key=lambda w: (-len(w), w))
 
         def cls(chars: Iterable[str]) -> str:
@@ -598,11 +607,17 @@ class Packs:
         unit = f"(?:{alternation(self.units)})"
         suffix = f"(?:{alternation(self.suffix_comparators)})?"
         sep = f"[ \\t]*(?:{alternation(self.range_separators)})[ \\t]*"
-        firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
+        firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {"\t", *SPACES}
         ahead = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
         # 1亿7000万: an amount written as several scaled parts, read as their sum.
         parts = r"(?:(?:万亿|亿|万)\d{1,4}(?:\.\d{1,12})?){0,2}"
-        num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
+        # Spaces inside a figure, as PDF and Word text has them (95 亿元, 120 万人,
+        # 5.5 %): one or two, taken only where a scale word or unit follows. A tab
+        # parts table cells, so is never one of them.
+        gap = f"[{SPACES}]{{1,2}}"
+        to_scale = f"(?:{gap}(?={mid}(?:{not_unit}(?:{alternation(self.scales)})|{unit})))?"
+        to_unit = f"(?:{gap}(?={unit}))?"
+        num_a = f"{arabic}{parts}{to_scale}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         # A rate: 0.6人/百亿元, 3.5吨/亩. The unit after the slash, scale included, joins the unit.
         per_unit = f"(?:{alternation(self.scales)})?{unit}"
@@ -615,7 +630,7 @@ class Packs:
             f"(?P<fden>{arabic}|{cjk}){re.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
             f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){re.escape(self.group_marker)}"
             f"(?!{not_before})(?=[{HAN}]|“)",
-            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?{per_a}(?P<suf>{suffix})",
+            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?{to_unit}(?P<unit>{unit})?{per_a}(?P<suf>{suffix})",
             f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit}){per_c}(?P<csuf>{suffix})",
         ]
         return re.compile("|".join(f"(?:{f})" for f in forms))

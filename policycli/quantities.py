@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import regex
 
-from .numbers import exact, is_scale_only, nearest, normalise, parse_cjk, parse_decimal, ratio, scaled
+from .numbers import SPACES, exact, is_scale_only, nearest, normalise, parse_cjk, parse_decimal, ratio, scaled, unspaced
 from .packs import HAN, STOP_NEAR, Packs
 from .segment import Paragraph
 
 _HAN = re.compile(f"[{HAN}]")
+#: Digits and spaces ending where a mention starts (95   亿元).
+_DIGITS_SPACED = re.compile(f"[0-9][{SPACES}]+$")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 
 
@@ -165,6 +167,7 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
              cjk: bool) -> Mention | None:
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
+    n1, n2 = unspaced(n1), unspaced(n2) if n2 else n2
     per = "/" + per if per else ""
     if unit is not None and unit.after_cjk_only and not cjk:
         return None
@@ -190,8 +193,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     prefix = _prefix(norm, start, packs)
     scale_only = cjk and is_scale_only(n1.strip(mids))
     followed_by_word = bool(after) and _HAN.match(after) is not None
-    if scale_only and followed_by_word:
-        return None
+    if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
+        return None  # 千亿元 alone is an amount; 亿元 after 95 and spaces is that figure's tail
     if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
             and not packs.modifier_re.match(norm, end)):
         return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业

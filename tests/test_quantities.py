@@ -1,13 +1,14 @@
 """Quantity mentions, from tests/cases/quantities.toml: what is a record and what
 is not; and values exact: the nearest double to the written decimal times its
 scale, whole amounts as ints."""
+import re
 from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import case_id, load_cases
+from conftest import SAMPLES, case_id, load_cases
 from policycli import extract_text
 
 CASES = load_cases("quantities")
@@ -72,3 +73,37 @@ def test_percent_words_and_fractions_are_the_nearest_double(number, denominator,
     assert per_mille.value == exact(Fraction(number) / 10)
     [share] = extract_text(f"比重超过{denominator}分之{numerator}。")
     assert share.value == exact(Fraction(numerator, denominator))
+
+
+#: What PDF and Word text puts inside a figure: Unicode spaces, two of them, a
+#: line break, a line break with the indentation around it.
+BREAKS = [" ", "\u3000", "\u00a0", "\u2009", "\u2003", "\u202f", "  ", "\n", "\r\n", " \n", "\n\u3000"]
+
+
+def _without_space(text: str | None) -> str | None:
+    return text if text is None else "".join(text.split())
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("gap", BREAKS, ids=repr)
+def test_spaces_inside_figures_change_no_record(sample, gap):
+    """Every figure written in digits, with ``gap`` put between its digits and
+    the rest (95亿元 → 95 亿元), gives the same records: same values, units and
+    readings, the text being the span as it stands."""
+    source = sample.read_text(encoding="utf-8")
+    records = extract_text(source)
+    cuts = [r.start + m.end() for r in records if r.value_max is None
+            and (m := re.match(r"[0-9０-９][0-9０-９.．,，]*", r.text)) and m.end() < len(r.text)]
+    assert len(cuts) > 5
+    pieces, last = [], 0
+    for cut in cuts:
+        pieces += [source[last:cut], gap]
+        last = cut
+    spaced = "".join(pieces + [source[last:]])
+    again = extract_text(spaced)
+    assert [spaced[r.start:r.end] for r in again] == [r.text for r in again]
+    texts = {"text", "sentence", "section", "start", "end"}
+    assert [{k: v for k, v in r.to_dict().items() if k not in texts} for r in again] == \
+           [{k: v for k, v in r.to_dict().items() if k not in texts} for r in records]
+    assert [[_without_space(getattr(r, k)) for k in ("text", "sentence", "section")] for r in again] == \
+           [[_without_space(getattr(r, k)) for k in ("text", "sentence", "section")] for r in records]
