@@ -56,6 +56,8 @@ class Unit:
     base: str
     factor: float = 1.0
     after_cjk_only: bool = False
+    #: Only after a scale word (1200亿度, 3.5万度): bare, the word means something else (38度).
+    after_scale_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -763,13 +765,13 @@ def _load_units(packs: Packs, ck: _Checker, value: Any) -> int:
             raise ck.fail(name, f"unknown keys {sorted(unknown)}")
         kind = ck.choice(entry.get("kind"), f"{name}.kind", UNIT_KINDS)
         after = entry.get("after", "any")
-        ck.choice(after, f"{name}.after", ("any", "cjk"))
+        ck.choice(after, f"{name}.after", ("any", "cjk", "scale"))
         factor = ck.number(entry.get("factor", 1), f"{name}.factor")
         written = ck.words(entry.get("written"), f"{name}.written")
         base = entry.get("base")
         for w in written:
             packs.units[w] = Unit(w, kind, ck.text(base, f"{name}.base") if base is not None else w,
-                                  factor, after == "cjk")
+                                  factor, after == "cjk", after == "scale")
             n += 1
     return n
 

@@ -177,6 +177,9 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None
     if cjk and n1.strip(mids) in packs.bare_numerals and not n2:
         return None
+    if unit is not None and unit.after_scale_only and not (
+            scale or scale2 or cjk and not is_scale_only(n1.strip(mids)) and n1.strip(mids).endswith(tuple(packs.scales))):
+        return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
     if cjk and not n2 and (pair := _neighbours(n1.strip(mids))):
         n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
     value = parse_decimal(n1, packs.scales, mids)
