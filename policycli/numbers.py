@@ -227,8 +227,14 @@ def parse_decimal(numeral: str, scales: Mapping[str, float], mids: str = "多余
                 value = scaled(value, factor)
             total = EXACT.add(total, value)
         return total
+    scale = ""
+    if "点" in numeral:  # 三点五亿: a decimal in Chinese numerals, then a scale word
+        scale = max((w for w in scales if numeral.endswith(w)), key=len, default="")
+        numeral = numeral[:len(numeral) - len(scale)]
     value = parse_cjk(numeral)
-    return None if value is None else exact(value)
+    if value is None:
+        return None
+    return scaled(exact(value), scales[scale]) if scale else exact(value)
 
 
 def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:

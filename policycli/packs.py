@@ -599,8 +599,10 @@ class Packs:
         # Numerals start only where a numeral run starts (the lookbehinds) and
         # are bounded in length, so a run of a million digits costs linear time.
         arabic = r"(?<![\d.])\d{1,24}(?:[,，]\d{3}(?!\d)){0,8}(?:\.\d{1,12})?"
-        cjk = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}(?:点[零〇一二三四五六七八九]{1,12})?"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
+        # A decimal in Chinese numerals may take a scale word after its fraction (三点五亿).
+        cjk = (r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}"
+               rf"(?:点[零〇一二三四五六七八九]{{1,12}}(?:{alternation(self.scales)})?)?")
         mid = f"(?:{alternation(mids)})?"
         # A scale word does not take the start of a unit (the 千 of 500千瓦, 3千克).
         scale_units = [u for u in self.units if any(u.startswith(s) for s in self.scales)]
