@@ -189,11 +189,9 @@ def nearest(value: Decimal | Fraction) -> float:
     return float(value)
 
 
-def scaled(value: Decimal, *factors: float | int | Decimal) -> Decimal:
-    """``value`` times ``factors``, exactly."""
-    for factor in factors:
-        value = EXACT.multiply(value, factor if isinstance(factor, Decimal) else exact(factor))
-    return value
+def scaled(value: Decimal, factor: float | int | Decimal) -> Decimal:
+    """``value`` times ``factor``, exactly."""
+    return EXACT.multiply(value, factor if type(factor) is Decimal else exact(factor))
 
 
 def ratio(numerator: Decimal, denominator: Decimal) -> float:
@@ -208,13 +206,13 @@ def parse_decimal(numeral: str, scales: Mapping[str, float], mids: str = "多余
     Approximation marks between number and scale (``mids``) are skipped; the
     caller reads them as comparators.
     """
-    if numeral.isascii() and numeral.isdigit():
-        return Decimal(numeral)
+    if numeral.isascii() and numeral.replace(".", "", 1).isdigit():
+        return Decimal(numeral)  # 24, 5.5: the common case, read at once
     numeral = numeral.translate(_drop_table(mids))
     if not numeral:
         return None
     if numeral[0].isdigit():
-        total = Decimal(0)
+        total = None
         for digits, scale in _SCALED_PART.findall(numeral):
             try:
                 value = Decimal(digits.replace(",", "").replace("，", ""))
@@ -225,7 +223,7 @@ def parse_decimal(numeral: str, scales: Mapping[str, float], mids: str = "多余
                 if factor is None:
                     return None
                 value = scaled(value, factor)
-            total = EXACT.add(total, value)
+            total = value if total is None else EXACT.add(total, value)
         return total
     scale = ""
     if "点" in numeral:  # 三点五亿: a decimal in Chinese numerals, then a scale word

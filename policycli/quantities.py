@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import regex
 
-from .numbers import SPACES, exact, is_scale_only, nearest, normalise, parse_cjk, parse_decimal, ratio, scaled, unspaced
+from .numbers import SPACES, is_scale_only, nearest, normalise, parse_cjk, parse_decimal, ratio, scaled, unspaced
 from .packs import HAN, STOP_NEAR, Packs
 from .segment import Paragraph
 
 _HAN = re.compile(f"[{HAN}]")
+_SPACED = re.compile(f"[{SPACES}]")
 #: Digits and spaces ending where a mention starts (95   亿元).
 _DIGITS_SPACED = re.compile(f"[0-9][{SPACES}]+$")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
@@ -167,7 +168,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
              cjk: bool) -> Mention | None:
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
-    n1, n2 = unspaced(n1), unspaced(n2) if n2 else n2
+    if _SPACED.search(norm, start, end):
+        n1, n2 = unspaced(n1), unspaced(n2) if n2 else n2
     per = "/" + per if per else ""
     if unit is not None and unit.after_cjk_only and not cjk:
         return None
@@ -206,9 +208,11 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None  # 年营收超10亿元的企业; but 不超过500万元的补助 is the amount granted
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
         unit = packs.implicit_unit
-    factor = exact(unit.factor) if unit else 1
-    low = nearest(scaled(value, factor))
-    high = nearest(scaled(value_max, factor)) if value_max is not None else None
+    if unit is not None and unit.factor != 1:
+        value = scaled(value, unit.factor)
+        value_max = scaled(value_max, unit.factor) if value_max is not None else None
+    low = nearest(value)
+    high = nearest(value_max) if value_max is not None else None
     if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
         return None
     mid = not set(n1).isdisjoint(mids)

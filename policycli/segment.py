@@ -229,8 +229,8 @@ def _line_groups(text: str, figure_tail: re.Pattern | None = None) -> Iterator[t
     prev = ""
     for span in spans:
         line = text[span[0]:span[1]]
-        if group and not _joins(prev, line, width) and not _splits_figure(
-                prev, line, text[group[-1][1]:span[0]], figure_tail):
+        if group and not _joins(prev, line, width) and not (
+                prev[-1].isdigit() and _splits_figure(prev, line, text[group[-1][1]:span[0]], figure_tail)):
             yield group, lines
             group, lines = [], []
         group.append(span)
