@@ -69,6 +69,15 @@ def test_wheel_install_extracts_from_stdin(installed, tmp_path):
     assert [(r["text"], r["value"], r["unit"]) for r in records] == [("24个", 24, "个"), ("1300亩", 1300, "亩")]
 
 
+def test_wheel_install_writes_a_review_page_with_its_assets(installed, tmp_path):
+    """The page's stylesheet and script are package data too."""
+    run(installed / "bin" / "policycli", "extract", "-", "-o", tmp_path / "page.html", "--quiet",
+        input="全年力争引进项目24个。".encode("utf-8"), cwd=tmp_path)
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert all(Path(ROOT, "policycli", "export", name).read_text(encoding="utf-8") in page
+               for name in ("review_page.css", "review_page.js"))
+
+
 def test_wheel_install_reads_its_own_packs(installed, tmp_path):
     listing = run(installed / "bin" / "policycli", "packs", cwd=tmp_path).stdout.decode("utf-8")
     rows = [line.split("\t") for line in listing.splitlines() if "\t" in line]
