@@ -5,9 +5,10 @@ Extracts every text of the folders given (by default ``../shared/bench`` and
 Arabic digits, works out on its own what the value should be: the written
 decimals times the pack's scale word and unit factor, in exact rational
 arithmetic, rounded once to the nearest double (a range's low end takes the
-scale of its high end when it has none: 80至100亿). A record whose value or
-value_max is another double is counted and a few are shown. Mentions in
-Chinese numerals and fixed phrases are not checked.
+scale of its high end when it has none, 80至100亿; a unit that opens with a
+scale word is the unit, 500千瓦). A record whose value or value_max is another
+double is counted and a few are shown. Mentions in Chinese numerals and fixed
+phrases are not checked.
 
     python bench/exactness.py [FOLDER ...] [--show N]
 """
@@ -57,6 +58,8 @@ def expected(text: str, has_max: bool) -> tuple[float, float | None] | None:
         while at < len(flat) and flat[at] in mids:
             at += 1
         scale = longest(packs.scales, flat, at)
+        if scale and longest(packs.units, flat, at).startswith(scale):
+            scale = ""  # a unit that opens with a scale word is the unit: 500千瓦, 3千克
         parts.append((value, written(packs.scales[scale]) if scale else None))
         after = at + len(scale)
     while after < len(flat) and flat[after] in mids:
