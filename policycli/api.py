@@ -32,7 +32,7 @@ def _extract(text: str, doc: str, packs: Packs) -> list[Record]:
     reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
     starts = [m.start for m in mentions]
-    for paragraph in paragraphs(text, packs.page_chrome):
+    for paragraph in paragraphs(text, packs.page_chrome, packs.figure_tail_re):
         if paragraph.role == "chrome":
             continue
         reader.enter(paragraph)

@@ -1,9 +1,22 @@
-"""Numerals: Arabic, full-width, separated, Chinese and mixed, to floats."""
+"""Numerals: Arabic, full-width, separated, Chinese and mixed, to exact decimals.
+
+A written figure is read as the decimal it is (5.1亿 is 510000000 exactly)
+and scaled with exact arithmetic; only the final value is rounded, once, to
+the nearest double. Binary floats scaled step by step drift (5.1 × 1e8 is
+509999999.99999994).
+"""
 from __future__ import annotations
 
 import re
+from decimal import Context, Decimal, Inexact
+from fractions import Fraction
 from functools import lru_cache
 from typing import Mapping
+
+#: Exact decimal arithmetic for the sizes numerals come in (24 digits, 12
+#: decimals, factors up to 1e16, a few factors in a row); a result that would
+#: need rounding raises Inexact rather than rounding silently.
+EXACT = Context(prec=120, traps=[Inexact])
 
 
 #: Full-width digits and marks read as ASCII, one character for one, so that
@@ -15,6 +28,17 @@ _SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
 
 
 _HAS_FULL_WIDTH = re.compile("[０-９．％＋－]")
+
+#: The Unicode space separators (ASCII and no-break spaces, the en, em, thin
+#: and other typographic spaces, the ideographic space): PDF and Word text
+#: puts them inside figures (95 亿元). Tabs part table cells and are not here.
+SPACES = " \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_SPACE_RUN = re.compile(f"[{SPACES}]+")
+
+
+def unspaced(numeral: str) -> str:
+    """``numeral`` without the spaces written inside it (95 亿 → 95亿)."""
+    return _SPACE_RUN.sub("", numeral) if _SPACE_RUN.search(numeral) else numeral
 
 
 def normalise(text: str) -> str:
@@ -153,29 +177,65 @@ def _drop_table(chars: str) -> dict[int, None]:
     return {ord(c): None for c in chars}
 
 
-def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:
-    """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万, 1亿7000万) as a float.
+@lru_cache(maxsize=1024)
+def exact(number: float | int | str) -> Decimal:
+    """The decimal a factor or value was written as: a float's shortest repr
+    (0.1 → Decimal('0.1'), not the binary 0.1000000000000000055…)."""
+    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+
+
+def nearest(value: Decimal | Fraction) -> float:
+    """The double nearest an exact value (float() of either rounds correctly)."""
+    return float(value)
+
+
+def scaled(value: Decimal, factor: float | int | Decimal) -> Decimal:
+    """``value`` times ``factor``, exactly."""
+    return EXACT.multiply(value, factor if type(factor) is Decimal else exact(factor))
+
+
+def ratio(numerator: Decimal, denominator: Decimal) -> float:
+    """The double nearest numerator / denominator (三分之一 → 0.333…)."""
+    return nearest(Fraction(numerator) / Fraction(denominator))
+
+
+def parse_decimal(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> Decimal | None:
+    """An Arabic, Chinese or mixed numeral with scale words (1.5万亿, 30多万, 1亿7000万)
+    as the exact decimal it writes.
 
     Approximation marks between number and scale (``mids``) are skipped; the
     caller reads them as comparators.
     """
-    if numeral.isascii() and numeral.isdigit():
-        return float(numeral)
+    if numeral.isascii() and numeral.replace(".", "", 1).isdigit():
+        return Decimal(numeral)  # 24, 5.5: the common case, read at once
     numeral = numeral.translate(_drop_table(mids))
     if not numeral:
         return None
     if numeral[0].isdigit():
-        total = 0.0
+        total = None
         for digits, scale in _SCALED_PART.findall(numeral):
             try:
-                value = float(digits.replace(",", "").replace("，", ""))
-            except ValueError:
+                value = Decimal(digits.replace(",", "").replace("，", ""))
+            except ArithmeticError:
                 return None
             if scale:
                 factor = scales.get(scale)
                 if factor is None:
                     return None
-                value *= factor
-            total += value
+                value = scaled(value, factor)
+            total = value if total is None else EXACT.add(total, value)
         return total
-    return parse_cjk(numeral)
+    scale = ""
+    if "点" in numeral:  # 三点五亿: a decimal in Chinese numerals, then a scale word
+        scale = max((w for w in scales if numeral.endswith(w)), key=len, default="")
+        numeral = numeral[:len(numeral) - len(scale)]
+    value = parse_cjk(numeral)
+    if value is None:
+        return None
+    return scaled(exact(value), scales[scale]) if scale else exact(value)
+
+
+def parse_number(numeral: str, scales: Mapping[str, float], mids: str = "多余") -> float | None:
+    """The numeral's value (see :func:`parse_decimal`) as the nearest double."""
+    value = parse_decimal(numeral, scales, mids)
+    return None if value is None else nearest(value)

@@ -13,11 +13,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import regex
 
+from .numbers import SPACES
 from .record import COMPARATORS, UNIT_KINDS
 
 #: Seconds a single pack pattern may spend on one text before it is abandoned.
@@ -54,6 +56,8 @@ class Unit:
     base: str
     factor: float = 1.0
     after_cjk_only: bool = False
+    #: Only after a scale word (1200亿度, 3.5万度): bare, the word means something else (38度).
+    after_scale_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +342,7 @@ class Packs:
     def compile(self) -> None:
         """Build every combined matcher now, so a broken merge fails at load, not mid-run."""
         try:
-            for name in ("quantity_re", "quantity_start_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
+            for name in ("quantity_re", "quantity_start_re", "figure_tail_re", "implicit_currency_re", "stop_re", "stop_near_re", "period_re",
                          "verb_re", "cue_words", "fact_re", "prefix_re", "subject_re",
                          "place_re", "name_stop_re", "issuer_res", "page_chrome", "source_re"):
                 getattr(self, name)
@@ -556,6 +560,14 @@ class Packs:
         return PageChrome(self.compile_user(union(parts)), separator, self.scan_options)
 
     @cached_property
+    def figure_tail_re(self) -> regex.Pattern:
+        """The rest of a figure at the start of a line: scale words, a unit or both
+        (万亿元左右, 个, 亿). After a line ending in digits it shows the break
+        stands inside the figure (9⏎万亿元), which then reads as it would unwrapped."""
+        mid = f"(?:{alternation(w for w in self.suffix_comparators if len(w) == 1)})?"
+        return re.compile(f"{mid}(?:{alternation(self.scales)}|{alternation(self.units)})")
+
+    @cached_property
     def quantity_start_re(self) -> regex.Pattern:
         """Where a quantity may start: a numeral run followed by a character
         that can continue a quantity (a unit, scale, mark or separator), or a
@@ -569,7 +581,7 @@ class Packs:
         singles = {w for w in [*self.units, *self.scales, *mids, *self.range_separators] if len(w) == 1}
         whole = sorted(w for w in [*self.units, *self.scales, *self.range_separators]
                        if len(w) > 1 and w[0] not in singles)
-        follow = singles | {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", " ", "\t"}
+        follow = singles | {self.group_marker[0], self.fraction_marker[0], "点", ".", ",", "，", "\t", *SPACES}
         words = sorted({*self.specials, *self.percent_words}, key=lambda w: (-len(w), w))
 
         def cls(chars: Iterable[str]) -> str:
@@ -587,18 +599,29 @@ class Packs:
         # Numerals start only where a numeral run starts (the lookbehinds) and
         # are bounded in length, so a run of a million digits costs linear time.
         arabic = r"(?<![\d.])\d{1,24}(?:[,，]\d{3}(?!\d)){0,8}(?:\.\d{1,12})?"
-        cjk = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}(?:点[零〇一二三四五六七八九]{1,12})?"
         mids = [w for w in self.suffix_comparators if len(w) == 1]
+        # A decimal in Chinese numerals may take a scale word after its fraction (三点五亿).
+        cjk = (r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千万亿]{1,24}"
+               rf"(?:点[零〇一二三四五六七八九]{{1,12}}(?:{alternation(self.scales)})?)?")
         mid = f"(?:{alternation(mids)})?"
-        scale = f"(?:{alternation(self.scales)})?"
+        # A scale word does not take the start of a unit (the 千 of 500千瓦, 3千克).
+        scale_units = [u for u in self.units if any(u.startswith(s) for s in self.scales)]
+        not_unit = f"(?!{alternation(scale_units)})" if scale_units else ""
+        scale = f"(?:{not_unit}(?:{alternation(self.scales)}))?"
         unit = f"(?:{alternation(self.units)})"
         suffix = f"(?:{alternation(self.suffix_comparators)})?"
         sep = f"[ \\t]*(?:{alternation(self.range_separators)})[ \\t]*"
-        firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {" ", "\t"}
+        firsts = {w[0] for w in [*self.units, *self.scales, *mids, *self.range_separators]} | {"\t", *SPACES}
         ahead = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
         # 1亿7000万: an amount written as several scaled parts, read as their sum.
         parts = r"(?:(?:万亿|亿|万)\d{1,4}(?:\.\d{1,12})?){0,2}"
-        num_a = f"{arabic}{parts}{ahead}{mid}{scale}{mid}"
+        # Spaces inside a figure, as PDF and Word text has them (95 亿元, 120 万人,
+        # 5.5 %): one or two, taken only where a scale word or unit follows. A tab
+        # parts table cells, so is never one of them.
+        gap = f"[{SPACES}]{{1,2}}"
+        to_scale = f"(?:{gap}(?={mid}(?:{not_unit}(?:{alternation(self.scales)})|{unit})))?"
+        to_unit = f"(?:{gap}(?={unit}))?"
+        num_a = f"{arabic}{parts}{to_scale}{ahead}{mid}{scale}{mid}"
         num_c = f"{cjk}{mid}"
         # A rate: 0.6人/百亿元, 3.5吨/亩. The unit after the slash, scale included, joins the unit.
         per_unit = f"(?:{alternation(self.scales)})?{unit}"
@@ -611,7 +634,7 @@ class Packs:
             f"(?P<fden>{arabic}|{cjk}){re.escape(self.fraction_marker)}(?P<fnum>{arabic}|{cjk})",
             f"(?<![零〇一二两三四五六七八九十百千第])(?P<group>[{group_chars}]){re.escape(self.group_marker)}"
             f"(?!{not_before})(?=[{HAN}]|“)",
-            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?(?P<unit>{unit})?{per_a}(?P<suf>{suffix})",
+            f"(?P<n1>{num_a})(?:(?P<u1>{unit})?{sep}(?P<n2>{num_a}))?{to_unit}(?P<unit>{unit})?{per_a}(?P<suf>{suffix})",
             f"(?P<c1>{num_c})(?:(?P<cu1>{unit})?{sep}(?P<c2>{num_c}))?(?P<cunit>{unit}){per_c}(?P<csuf>{suffix})",
         ]
         return re.compile("|".join(f"(?:{f})" for f in forms))
@@ -744,13 +767,13 @@ def _load_units(packs: Packs, ck: _Checker, value: Any) -> int:
             raise ck.fail(name, f"unknown keys {sorted(unknown)}")
         kind = ck.choice(entry.get("kind"), f"{name}.kind", UNIT_KINDS)
         after = entry.get("after", "any")
-        ck.choice(after, f"{name}.after", ("any", "cjk"))
+        ck.choice(after, f"{name}.after", ("any", "cjk", "scale"))
         factor = ck.number(entry.get("factor", 1), f"{name}.factor")
         written = ck.words(entry.get("written"), f"{name}.written")
         base = entry.get("base")
         for w in written:
             packs.units[w] = Unit(w, kind, ck.text(base, f"{name}.base") if base is not None else w,
-                                  factor, after == "cjk")
+                                  factor, after == "cjk", after == "scale")
             n += 1
     return n
 
@@ -939,18 +962,21 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
 }
 
 
-def bundled_pack_dir() -> Path:
-    """The folder of bundled packs: ``patterns/`` beside the package in a
-    checkout, or the ``policycli.patterns`` package data in an installed wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "patterns"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("policycli.patterns")))
+def bundled_pack_dir() -> Traversable:
+    """The folder of bundled packs: the ``policycli.patterns`` package, which the
+    install maps to the top-level ``patterns/`` folder, read through
+    importlib.resources so that wheels, editable and zip installs all work; in
+    a checkout run without any install, ``patterns/`` beside the package."""
+    try:
+        return resources.files("policycli.patterns")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "patterns"
 
 
-def bundled_pack_paths() -> list[Path]:
+def bundled_pack_paths() -> list[Traversable]:
     """The pack files shipped with policycli, in name order."""
-    return sorted(bundled_pack_dir().glob("*.toml"), key=lambda p: p.name)
+    files = [f for f in bundled_pack_dir().iterdir() if f.name.endswith(".toml") and f.is_file()]
+    return sorted(files, key=lambda f: f.name)
 
 
 def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
@@ -974,7 +1000,7 @@ def load_packs(extra: Sequence[str | Path] = ()) -> Packs:
             raise PackError(f"{name}: kinds.present: {', '.join(stray)} must be listed in kinds.fact too")
         if packs.implicit_units and packs.implicit_units[-1] not in packs.units:
             raise PackError(f"{name}: implicit.unit: {packs.implicit_units[-1]} is no unit any pack defines")
-        packs.files.append(PackFile(path.stem, name, entries))
+        packs.files.append(PackFile(Path(path.name).stem, name, entries))
         if path in extra_paths and len(packs.pattern_origins) > patterns_before:
             packs.match_timeout = MATCH_TIMEOUT
     _check_complete(packs)

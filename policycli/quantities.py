@@ -14,11 +14,14 @@ from dataclasses import dataclass
 
 import regex
 
-from .numbers import is_scale_only, normalise, parse_cjk, parse_number
+from .numbers import SPACES, is_scale_only, nearest, normalise, parse_cjk, parse_decimal, ratio, scaled, unspaced
 from .packs import HAN, STOP_NEAR, Packs
 from .segment import Paragraph
 
 _HAN = re.compile(f"[{HAN}]")
+_SPACED = re.compile(f"[{SPACES}]")
+#: Digits and spaces ending where a mention starts (95   亿元).
+_DIGITS_SPACED = re.compile(f"[0-9][{SPACES}]+$")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 
 
@@ -142,18 +145,18 @@ def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None
         return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", sp.is_verb)
     if form == "psuf":
         word, numeral, suffix = m.group("pword", "pnum", "psuf")
-        value = parse_number(numeral, packs.scales, mids)
+        value = parse_decimal(numeral, packs.scales, mids)
         if value is None:
             return None
         comp = _comparator(_prefix(norm, start, packs), suffix, False, packs)
-        return Mention(start, end, value * packs.percent_words[word], None, "%", "percent", comp)
+        return Mention(start, end, nearest(scaled(value, packs.percent_words[word])), None, "%", "percent", comp)
     if form == "fnum":
-        den = parse_number(m.group("fden"), packs.scales, mids)
-        num = parse_number(m.group("fnum"), packs.scales, mids)
+        den = parse_decimal(m.group("fden"), packs.scales, mids)
+        num = parse_decimal(m.group("fnum"), packs.scales, mids)
         if not den or num is None:
             return None
         comp = _comparator(_prefix(norm, start, packs), "", False, packs)
-        return Mention(start, end, num / den, None, None, "ratio", comp)
+        return Mention(start, end, ratio(num, den), None, None, "ratio", comp)
     value = parse_cjk(m.group("group"))
     if value is None:
         return None
@@ -165,6 +168,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
              cjk: bool) -> Mention | None:
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
+    if _SPACED.search(norm, start, end):
+        n1, n2 = unspaced(n1), unspaced(n2) if n2 else n2
     per = "/" + per if per else ""
     if unit is not None and unit.after_cjk_only and not cjk:
         return None
@@ -174,24 +179,27 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None
     if cjk and n1.strip(mids) in packs.bare_numerals and not n2:
         return None
+    if unit is not None and unit.after_scale_only and not (
+            scale or scale2 or cjk and not is_scale_only(n1.strip(mids)) and n1.strip(mids).endswith(tuple(packs.scales))):
+        return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
     if cjk and not n2 and (pair := _neighbours(n1.strip(mids))):
         n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
-    value = parse_number(n1, packs.scales, mids)
+    value = parse_decimal(n1, packs.scales, mids)
     if value is None:
         return None
     value_max = None
     if n2:
-        value_max = parse_number(n2, packs.scales, mids)
+        value_max = parse_decimal(n2, packs.scales, mids)
         if value_max is None:
             return None
         if scale2 and not scale:
-            value *= packs.scales.get(scale2, 1.0)
+            value = scaled(value, packs.scales.get(scale2, 1))
     after = norm[end:end + 1]
     prefix = _prefix(norm, start, packs)
     scale_only = cjk and is_scale_only(n1.strip(mids))
     followed_by_word = bool(after) and _HAN.match(after) is not None
-    if scale_only and followed_by_word:
-        return None
+    if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
+        return None  # 千亿元 alone is an amount; 亿元 after 95 and spaces is that figure's tail
     if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
             and not packs.modifier_re.match(norm, end)):
         return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业
@@ -200,14 +208,17 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None  # 年营收超10亿元的企业; but 不超过500万元的补助 is the amount granted
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
         unit = packs.implicit_unit
-    factor = unit.factor if unit else 1.0
-    if not math.isfinite(value * factor) or (value_max is not None and not math.isfinite(value_max * factor)):
+    if unit is not None and unit.factor != 1:
+        value = scaled(value, unit.factor)
+        value_max = scaled(value_max, unit.factor) if value_max is not None else None
+    low = nearest(value)
+    high = nearest(value_max) if value_max is not None else None
+    if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
         return None
     mid = not set(n1).isdisjoint(mids)
     comparator = "range" if value_max is not None else _comparator(prefix, suffix, mid, packs)
     return Mention(
-        start, end, value * factor,
-        value_max * factor if value_max is not None else None,
+        start, end, low, high,
         (unit.base + per if per else unit.base) if unit else None,
         unit.kind if unit else "count",
         comparator,

@@ -45,6 +45,10 @@ _LIST_STOP = re.compile("[。！？；]")
 _PAUSE_MARK = re.compile("[，,、：]")
 _OPENER = re.compile("[“（《(]")
 _SUBTITLE = re.compile(r"^(?:——|—|--)")
+#: A figure ending a line: digits, not the end of a date or code (2026-02-03).
+_FIGURE_END = re.compile(r"(?:^|[^-/:：.\d])\d[\d,，]*(?:\.\d+)?$")
+#: The longest figure _FIGURE_END is looked for in (so a long line costs no more).
+_FIGURE_MAX = 40
 
 HEADING_MAX = 40
 #: Longer than this, a paragraph is body text, whatever it starts with.
@@ -203,7 +207,20 @@ class Paragraph(Rejoined):
                         self.number, first, self.role, self.section)
 
 
-def _line_groups(text: str) -> Iterator[tuple[list[tuple[int, int]], list[str]]]:
+def _splits_figure(prev: str, nxt: str, gap: str, figure_tail: re.Pattern | None) -> bool:
+    """Whether the one line break between ``prev`` and ``nxt`` stands inside a
+    figure (达到9⏎万亿元左右): ``prev`` ends in digits and ``nxt`` opens with
+    what ``figure_tail`` (the packs' scale words and units) reads as their rest.
+    Table rows (tab-joined cells) and bylines are never joined this way."""
+    if figure_tail is None or not prev[-1].isdigit() or "\t" in prev:
+        return False
+    if not _FIGURE_END.search(prev, max(0, len(prev) - _FIGURE_MAX)) or _byline(prev) or _byline(nxt):
+        return False
+    breaks = sum(gap.count(c) for c in "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029") - gap.count("\r\n")
+    return breaks == 1 and figure_tail.match(nxt) is not None
+
+
+def _line_groups(text: str, figure_tail: re.Pattern | None = None) -> Iterator[tuple[list[tuple[int, int]], list[str]]]:
     """Paragraphs as the original spans and texts of their lines, wrapped lines rejoined."""
     spans = _lines(text)
     width = _wrap_width(text, spans)
@@ -212,7 +229,8 @@ def _line_groups(text: str) -> Iterator[tuple[list[tuple[int, int]], list[str]]]
     prev = ""
     for span in spans:
         line = text[span[0]:span[1]]
-        if group and not _joins(prev, line, width):
+        if group and not _joins(prev, line, width) and not (
+                prev[-1].isdigit() and _splits_figure(prev, line, text[group[-1][1]:span[0]], figure_tail)):
             yield group, lines
             group, lines = [], []
         group.append(span)
@@ -250,14 +268,16 @@ class _Head:
         return role
 
 
-def paragraphs(text: str, chrome: PageChrome | None = None) -> Iterator[Paragraph]:
+def paragraphs(text: str, chrome: PageChrome | None = None,
+               figure_tail: re.Pattern | None = None) -> Iterator[Paragraph]:
     """The paragraphs of ``text`` in order, with role and section. With
     ``chrome`` (a pack's matchers for web-page furniture), the chrome lines
     before the first paragraph of running text get the role ``chrome``: they
-    are neither the title nor a heading."""
+    are neither the title nor a heading. With ``figure_tail``
+    (Packs.figure_tail_re), a line break inside a figure (9⏎万亿元) is a wrap."""
     section: str | None = None
     head = _Head(chrome) if chrome is not None else None
-    for number, (spans, lines) in enumerate(_line_groups(text)):
+    for number, (spans, lines) in enumerate(_line_groups(text, figure_tail)):
         if len(spans) == 1:
             para, joins, origins = lines[0], (0,), (spans[0][0],)
         else:
