@@ -130,12 +130,19 @@ class PeriodReader:
         marker = _MARKER.match(text)
         at = marker.end() if marker else 0
         if (self.packs.period_re.match(text, at, **self._options) is None
-                or CLAUSE_BREAK.search(text) or self.packs.verb_re.search(text)):
+                or CLAUSE_BREAK.search(text) or self._predicates(text)):
             return None
         found = None
         for found in self.packs.period_re.finditer(text, at, **self._options):
             pass
         return found.group()
+
+    def _predicates(self, text: str) -> bool:
+        """Whether a verb in heading ``text`` has words after it, as a headline's
+        does (…进出口增长5%); one that ends the heading is the action noun it
+        names (2025年工作安排, 主要目标任务)."""
+        end = len(text.rstrip(" 。：:"))
+        return any(m.end() < end for m in self.packs.verb_re.finditer(text, **self._options))
 
     def sentence(self, sentence: Sentence) -> None:
         """Take in a sentence: a body paragraph's sentences may open with a period,
