@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import readers
+from .jsonl import read_objects
 from .compare import document_year, guess_year, name_year
 from .record import FIELD_NAMES, KINDS, Record
 
@@ -127,27 +128,13 @@ def _with_source(doc: Document, max_bytes: int) -> Document:
 
 
 def _jsonl(path: str) -> list[Record]:
-    records = []
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CompareInputError(f"{path}:{number}: not JSON ({exc.msg})") from None
-                if not isinstance(row, dict):
-                    raise CompareInputError(f"{path}:{number}: expected a record object")
-                problem = _not_a_record(row)
-                if problem:
-                    raise CompareInputError(f"{path}:{number}: not a record ({problem})")
-                records.append(Record.from_dict({f: row.get(f) for f in FIELD_NAMES}))
-    except OSError as exc:
-        raise CompareInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise CompareInputError(f"{path}: not UTF-8 text") from None
-    return records
+    rows = read_objects(path, CompareInputError, check=_record_problem, what="a record object")
+    return [Record.from_dict({f: row.get(f) for f in FIELD_NAMES}) for row in rows]
+
+
+def _record_problem(row: dict) -> str | None:
+    problem = _not_a_record(row)
+    return f"not a record ({problem})" if problem else None
 
 
 def _not_a_record(row: dict) -> str | None:

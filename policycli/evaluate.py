@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .jsonl import read_objects
 from .packs import default_packs
 
 DEFAULT_COMPARATOR = "="
@@ -32,25 +33,7 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
     Raises ``EvalInputError`` naming the file and line of the first bad line.
     """
-    rows: list[dict[str, Any]] = []
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, 1):
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise EvalInputError(f"{path}:{number}: not JSON ({exc.msg})") from None
-                if not isinstance(row, dict):
-                    raise EvalInputError(f"{path}:{number}: expected a JSON object")
-                rows.append(row)
-    except OSError as exc:
-        raise EvalInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise EvalInputError(f"{path}: not UTF-8 text") from None
-    return rows
+    return read_objects(path, EvalInputError)
 
 
 # --- field comparisons -----------------------------------------------------
