@@ -9,7 +9,6 @@ be compared without building ``Record`` objects.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
