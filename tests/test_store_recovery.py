@@ -181,7 +181,7 @@ def test_records_of_a_stopped_run_reach_the_next_output_and_none_is_lost(tmp_pat
         if n == 1:
             assert f"{FILES} files: {FILES - partial} processed, {partial} skipped, 0 failed" in \
                 rerun.stderr.decode("utf-8")
-            assert f"documents an earlier run did not deliver" in rerun.stderr.decode("utf-8")
+            assert "documents an earlier run did not deliver" in rerun.stderr.decode("utf-8")
 
     clean = subprocess.run([sys.executable, "-m", "policycli", "extract", str(folder), "--jobs", "1",
                             "--format", "jsonl"], capture_output=True, timeout=120)
