@@ -27,6 +27,10 @@ _NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_poin
 #: the metric; a short one (研究与试验发展（R&D）) may be its name, and stays.
 _GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
+#: List items this short and alike (一, 二; 城镇) before a last item this much
+#: longer share its rest.
+_SHORT_ITEM = 2
+_SHARED_MIN = 4
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
 
@@ -46,6 +50,7 @@ class _Words:
     shares: frozenset[str]
     adjacent: frozenset[str]
     comparison: regex.Pattern
+    compounds: tuple[str, ...]
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -101,6 +106,7 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.share_verbs),
         frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
+        tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
     )
 
 
@@ -164,7 +170,8 @@ class MetricReader:
             if base:
                 phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
         indicator = cues.last("indicator", ls, prev_end)
-        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
+        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
+                and phrase not in self.packs.indicator_names:  # 城镇居民人均可支配收入 stays whole
             return indicator
         return phrase[-20:] or None
 
@@ -203,12 +210,29 @@ class MetricReader:
         if not m:
             return head
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
+        if items:
+            items[0] = self.words.trim_leading.sub("", items[0], **self._options) or items[0]
         limit = cues.clause_end(verb_span[1])
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
+        if len(items) == 1 and len(governed) > 1 and position < len(governed):
+            return self._compound_item(items[0], len(governed), position) or head[:m.start()]
         if len(items) == len(governed) and position < len(items):
             return items[position] + self._shared_tail(items, position)
         return head[:m.start()]
+
+    def _compound_item(self, phrase: str, count: int, position: int) -> str | None:
+        """For 城乡居民收入分别增长X和Y: ``phrase`` with its compound word (城乡)
+        replaced by the item at ``position`` (城镇), when the compound holds
+        ``count`` items."""
+        for word in self.words.compounds:
+            at = phrase.find(word)
+            if at >= 0:
+                items = self.packs.metric_compounds[word]
+                if len(items) != count:
+                    return None
+                return phrase[:at] + items[position] + phrase[at + len(word):]
+        return None
 
     def _shared_tail(self, items: list[str], position: int) -> str:
         """The head noun the last item carries for all (交通、水利、能源领域投资额:
@@ -218,11 +242,17 @@ class MetricReader:
             return ""
         # The tail starts past the last item's own word, as long as the others'
         # (农村居民…: not the 村); items that end alike are whole already (就业支出、城乡社区支出).
-        shared = self.words.heads.search(last, max(2, min(map(len, others))))
-        if (shared is None or any(self.words.heads.search(item) for item in others)
-                or any(item[-2:] == last[-2:] for item in others)):
+        if any(item[-2:] == last[-2:] for item in others):
             return ""
-        return last[shared.start():]
+        shared = self.words.heads.search(last, max(2, min(map(len, others))))
+        if shared is not None and not any(self.words.heads.search(item) for item in others):
+            return last[shared.start():]
+        # Items of a word or two before a long last one (一、二、三产增加值,
+        # 城镇和农村常住居民收入) are its modifiers: the rest of the last item is theirs too.
+        own = len(others[0])
+        if own <= _SHORT_ITEM and all(len(item) == own for item in others) and len(last) - own >= _SHARED_MIN:
+            return last[own:]
+        return ""
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
