@@ -31,6 +31,9 @@ _GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
 #: longer share its rest.
 _SHORT_ITEM = 2
 _SHARED_MIN = 4
+#: The longest noun of a list after a count, and the numerals no such noun holds.
+_LIST_ITEM_MAX = 8
+_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
 
@@ -51,6 +54,8 @@ class _Words:
     adjacent: frozenset[str]
     comparison: regex.Pattern
     compounds: tuple[str, ...]
+    places: frozenset[str]
+    separators: frozenset[str]
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -107,6 +112,8 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
+        frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
+        frozenset(packs.metric_list_separators),
     )
 
 
@@ -169,6 +176,8 @@ class MetricReader:
             base = self.words.comparison.search(phrase)
             if base:
                 phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
+        if phrase in self.words.places:
+            return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
                 and phrase not in self.packs.indicator_names:  # 城镇居民人均可支配收入 stays whole
@@ -201,7 +210,22 @@ class MetricReader:
         for verb in self.packs.verb_re.finditer(following, 1):
             if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
                 return following[:verb.start()]
+        if stop and following and stop.start() == len(following) and stop.group() in self.words.separators:
+            return clause_after[:self._list_end(clause_after, stop)]
         return following
+
+    def _list_end(self, clause_after: str, stop: re.Match) -> int:
+        """Where a list of nouns after a count ends (800多家智能工厂、数字化车间;
+        年产2万余台闸阀、截止阀和隔膜阀): each item short, holding no verb and no number."""
+        end = stop.start()
+        while stop is not None and stop.group() in self.words.separators:
+            nxt = self.words.stop_after.search(clause_after, stop.end())
+            item = clause_after[stop.end():nxt.start() if nxt else len(clause_after)]
+            if (not 0 < len(item) <= _LIST_ITEM_MAX or self.packs.verb_re.search(item)
+                    or _NUMERAL.search(item)):
+                break
+            end, stop = stop.end() + len(item), nxt
+        return end
 
     def _respective(self, cues: Cues, head: str, spans: list[tuple[int, int]], index: int,
                     verb_span: tuple[int, int, str]) -> str:
