@@ -32,7 +32,7 @@ _GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
 _SHORT_ITEM = 2
 _SHARED_MIN = 4
 #: The longest noun of a list after a count, and the numerals no such noun holds.
-_LIST_ITEM_MAX = 8
+_LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
 _NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
@@ -144,6 +144,7 @@ class MetricReader:
         cleaned = self._clean(between, subject)
         between = self._trim_end(cleaned)
         settled = between == cleaned  # nothing at its end to trim
+        distributed = False  # the phrase is one item of a 分别 list
         if not between and not following and verb_span:
             k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
             while k >= 0 and spans[k][1] > verb_span[0]:
@@ -155,7 +156,8 @@ class MetricReader:
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
                 head_start = earlier_verb[1]
             head = text[head_start:verb_span[0]]
-            between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
+            respective, distributed = self._respective(cues, head, spans, index, verb_span)
+            between = self._clean(respective, subject)
             settled = False
         phrase = between if settled and not following else self._trim_end(between + following)
         if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
@@ -180,7 +182,7 @@ class MetricReader:
             return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
         indicator = cues.last("indicator", ls, prev_end)
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
-                and phrase not in self.packs.indicator_names:  # 城镇居民人均可支配收入 stays whole
+                and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
             return indicator
         return phrase[-20:] or None
 
@@ -221,18 +223,19 @@ class MetricReader:
         while stop is not None and stop.group() in self.words.separators:
             nxt = self.words.stop_after.search(clause_after, stop.end())
             item = clause_after[stop.end():nxt.start() if nxt else len(clause_after)]
-            if (not 0 < len(item) <= _LIST_ITEM_MAX or self.packs.verb_re.search(item)
+            if (not _LIST_ITEM_MIN <= len(item) <= _LIST_ITEM_MAX or self.packs.verb_re.search(item)
                     or _NUMERAL.search(item)):
                 break
             end, stop = stop.end() + len(item), nxt
         return end
 
     def _respective(self, cues: Cues, head: str, spans: list[tuple[int, int]], index: int,
-                    verb_span: tuple[int, int, str]) -> str:
-        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
+                    verb_span: tuple[int, int, str]) -> tuple[str, bool]:
+        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to,
+        and whether one was found."""
         m = self.words.respectively.search(head)
         if not m:
-            return head
+            return head, False
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
         if items:
             items[0] = self.words.trim_leading.sub("", items[0], **self._options) or items[0]
@@ -240,10 +243,12 @@ class MetricReader:
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
         if len(items) == 1 and len(governed) > 1 and position < len(governed):
-            return self._compound_item(items[0], len(governed), position) or head[:m.start()]
-        if len(items) == len(governed) and position < len(items):
-            return items[position] + self._shared_tail(items, position)
-        return head[:m.start()]
+            item = self._compound_item(items[0], len(governed), position)
+            if item:
+                return item, True
+        elif len(items) == len(governed) and position < len(items):
+            return items[position] + self._shared_tail(items, position), True
+        return head[:m.start()], False
 
     def _compound_item(self, phrase: str, count: int, position: int) -> str | None:
         """For 城乡居民收入分别增长X和Y: ``phrase`` with its compound word (城乡)
