@@ -33,6 +33,8 @@ _SHORT_ITEM = 2
 _SHARED_MIN = 4
 #: The longest noun of a list after a count, and the numerals no such noun holds.
 _LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
+#: How much of what follows a figure may name what it counts.
+_FOLLOWING_MAX = 16
 _NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
@@ -171,8 +173,8 @@ class MetricReader:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
             # named thing right after it.
             after = self._following(clause_after)
-            head = self.words.heads.search(after)
-            if head and head.end() == len(after) and not self._opens_predicate(after):
+            ends = any(head.end() == len(after) for head in self.words.heads.finditer(after))
+            if ends and not self._opens_predicate(after):
                 phrase = after
         if phrase:
             base = self.words.comparison.search(phrase)
@@ -207,7 +209,15 @@ class MetricReader:
             head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
             if head and head.end() <= 16:
                 return rest[:head.end()]
-        following = clause_after[:stop.start() if stop else len(clause_after)][:16]
+        if stop and stop.group() == "的" and stop.start():
+            # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
+            # one before 的, when a head word ends it, is what is counted.
+            end = self.words.stop_after.search(clause_after, stop.end())
+            end = end.start() if end else len(clause_after)
+            head = self.words.heads.search(clause_after, stop.end(), end)
+            if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
+                return clause_after[:end]
+        following = clause_after[:stop.start() if stop else len(clause_after)][:_FOLLOWING_MAX]
         heads = [m.end() for m in self.words.heads.finditer(following)]
         for verb in self.packs.verb_re.finditer(following, 1):
             if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
