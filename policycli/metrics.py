@@ -155,10 +155,17 @@ class MetricReader:
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
             while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
+            respective = None
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
+                if text[earlier_verb[0] - 1:earlier_verb[0]] in self.words.separators:
+                    # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
+                    # opening an item of a 分别 list belongs to it; the list starts before it.
+                    respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
+                                                               index, verb_span, within=True)
                 head_start = earlier_verb[1]
-            head = text[head_start:verb_span[0]]
-            respective, distributed = self._respective(cues, head, spans, index, verb_span)
+            if not distributed:
+                respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
+                                                           verb_span)
             between = self._clean(respective, subject)
             settled = False
         phrase = between if settled and not following else self._trim_end(between + following)
@@ -240,15 +247,21 @@ class MetricReader:
         return end
 
     def _respective(self, cues: Cues, head: str, spans: list[tuple[int, int]], index: int,
-                    verb_span: tuple[int, int, str]) -> tuple[str, bool]:
+                    verb_span: tuple[int, int, str], within: bool = False) -> tuple[str, bool]:
         """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to,
-        and whether one was found."""
+        and whether one was found. ``within``: the head runs back past a verb,
+        which is taken for part of the list only where every item stands apart
+        from it (the verbs that open items are dropped)."""
         m = self.words.respectively.search(head)
         if not m:
             return head, False
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
         if items:
             items[0] = self.words.trim_leading.sub("", items[0], **self._options) or items[0]
+        if within:
+            if len(items) < 2:
+                return head, False
+            items = [self._without_verb(item) for item in items]
         limit = cues.clause_end(verb_span[1])
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
@@ -259,6 +272,11 @@ class MetricReader:
         elif len(items) == len(governed) and position < len(items):
             return items[position] + self._shared_tail(items, position), True
         return head[:m.start()], False
+
+    def _without_verb(self, item: str) -> str:
+        """``item`` without the verb that opens it (接待游客人次 → 游客人次)."""
+        verb = self.packs.verb_re.match(item)
+        return item[verb.end():] if verb and verb.end() < len(item) else item
 
     def _compound_item(self, phrase: str, count: int, position: int) -> str | None:
         """For 城乡居民收入分别增长X和Y: ``phrase`` with its compound word (城乡)
