@@ -46,6 +46,7 @@ class CommitmentReader:
         self._titled = False
         #: Comparator words after a figure that may bound a whole list before it (以内, 左右; not 多).
         self._shared_suffixes = tuple(w for w in packs.suffix_comparators if len(w) > 1)
+        self._separators = frozenset(packs.metric_list_separators)
         self._share_words = tuple(w for w in packs.share_verbs if w not in packs.object_verbs)
         self._unread: Paragraph | None = None  # the paragraph entered but not yet given to periods and kinds
 
@@ -88,7 +89,8 @@ class CommitmentReader:
             if record.verb is None and records and self.verbs.elaborates(sentence.text, cues, spans[i][0]):
                 record.verb = records[-1].verb
             records.append(record)
-        self._share_comparators(sentence.text, spans, records)
+        if len(records) > 1:
+            self._share_comparators(sentence.text, spans, records)
         self.kinds.match_headline(sentence, records)
         return records
 
@@ -108,7 +110,7 @@ class CommitmentReader:
             record, following = records[i], records[i + 1]
             if (record.comparator == "=" and following.comparator != "="
                     and record.unit_kind == following.unit_kind
-                    and text[spans[i][1]:spans[i + 1][0]] in self.packs.metric_list_separators
+                    and text[spans[i][1]:spans[i + 1][0]] in self._separators
                     and following.text.endswith(self._shared_suffixes)):
                 record.comparator = following.comparator
 
