@@ -135,6 +135,11 @@ class MetricReader:
         if verb_span and verb_span[2] in self.words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
         following = self._following(clause_after) if mention.unit_kind == "count" else ""
+        le = spans[index][1]
+        if (mention.unit_kind == "count" and not following and index + 1 < len(spans)
+                and spans[index + 1][0] == le):
+            # 出台7批28项税费优惠政策: a count right before another counts the same noun.
+            following = self._following(clause_after[spans[index + 1][1] - le:])
         if following.startswith(self.words.predicates):
             following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
