@@ -44,6 +44,10 @@ class CommitmentReader:
         self.modality = ModalityReader(packs)
         self.kinds = KindReader(packs, self.periods.dated)
         self._titled = False
+        #: Comparator words after a figure that may bound a whole list before it (以内, 左右; not 多).
+        self._shared_suffixes = tuple(w for w in packs.suffix_comparators if len(w) > 1)
+        self._separators = frozenset(packs.metric_list_separators)
+        self._share_words = tuple(w for w in packs.share_verbs if w not in packs.object_verbs)
         self._unread: Paragraph | None = None  # the paragraph entered but not yet given to periods and kinds
 
     def enter(self, paragraph: Paragraph) -> None:
@@ -81,12 +85,34 @@ class CommitmentReader:
         for i, m in enumerate(mentions):
             record = self._record(sentence, cues, m, spans, i, self.subjects.at(m.start, subject))
             if record.metric is None and records:
-                record.metric = records[-1].metric
+                record.metric = self._carried_metric(records)
             if record.verb is None and records and self.verbs.elaborates(sentence.text, cues, spans[i][0]):
                 record.verb = records[-1].verb
             records.append(record)
+        if len(records) > 1:
+            self._share_comparators(sentence.text, spans, records)
         self.kinds.match_headline(sentence, records)
         return records
+
+    def _carried_metric(self, records: list[Record]) -> str | None:
+        """The metric an elliptical figure takes from the sentence before it: the
+        latest one that is no share of another (…达到4000亿元，占GDP比重达到50%，
+        年均增长30%: the growth is the 4000亿元's)."""
+        for record in reversed(records):
+            if record.metric and not record.metric.startswith(self._share_words):
+                return record.metric
+        return records[-1].metric
+
+    def _share_comparators(self, text: str, spans: list[tuple[int, int]], records: list[Record]) -> None:
+        """A comparator word after the last of a list of figures (控制在5%和3%以内,
+        分别增长3.5%、4%左右) bounds every figure of the list that has none of its own."""
+        for i in range(len(records) - 2, -1, -1):
+            record, following = records[i], records[i + 1]
+            if (record.comparator == "=" and following.comparator != "="
+                    and record.unit_kind == following.unit_kind
+                    and text[spans[i][1]:spans[i + 1][0]] in self._separators
+                    and following.text.endswith(self._shared_suffixes)):
+                record.comparator = following.comparator
 
     def _record(self, sentence: Sentence, cues: Cues, mention: Mention,
                 spans: list[tuple[int, int]], index: int, subject: str | None) -> Record:

@@ -27,6 +27,15 @@ _NAMED_AFTER_EXCLUDED = frozenset({"count", "percent", "ratio", "percentage_poin
 #: the metric; a short one (研究与试验发展（R&D）) may be its name, and stays.
 _GLOSS = re.compile(r"[（(][^（）()]{7,}[）)]")
 #: A list item's or headline's number or mark at the start of a phrase: （4）, 7., ###.
+#: List items this short and alike (一, 二; 城镇) before a last item this much
+#: longer share its rest.
+_SHORT_ITEM = 2
+_SHARED_MIN = 4
+#: The longest noun of a list after a count, and the numerals no such noun holds.
+_LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
+#: How much of what follows a figure may name what it counts.
+_FOLLOWING_MAX = 16
+_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
 
@@ -46,6 +55,9 @@ class _Words:
     shares: frozenset[str]
     adjacent: frozenset[str]
     comparison: regex.Pattern
+    compounds: tuple[str, ...]
+    places: frozenset[str]
+    separators: frozenset[str]
 
 
 def _stops(stops: list[str], exceptions: list[str]) -> str:
@@ -101,6 +113,9 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.share_verbs),
         frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
+        tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
+        frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
+        frozenset(packs.metric_list_separators),
     )
 
 
@@ -120,6 +135,11 @@ class MetricReader:
         if verb_span and verb_span[2] in self.words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
         following = self._following(clause_after) if mention.unit_kind == "count" else ""
+        le = spans[index][1]
+        if (mention.unit_kind == "count" and not following and index + 1 < len(spans)
+                and spans[index + 1][0] == le):
+            # 出台7批28项税费优惠政策: a count right before another counts the same noun.
+            following = self._following(clause_after[spans[index + 1][1] - le:])
         if following.startswith(self.words.predicates):
             following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
@@ -131,6 +151,7 @@ class MetricReader:
         cleaned = self._clean(between, subject)
         between = self._trim_end(cleaned)
         settled = between == cleaned  # nothing at its end to trim
+        distributed = False  # the phrase is one item of a 分别 list
         if not between and not following and verb_span:
             k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
             while k >= 0 and spans[k][1] > verb_span[0]:
@@ -139,10 +160,18 @@ class MetricReader:
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
             while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
+            respective = None
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
+                if text[earlier_verb[0] - 1:earlier_verb[0]] in self.words.separators:
+                    # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
+                    # opening an item of a 分别 list belongs to it; the list starts before it.
+                    respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
+                                                               index, verb_span, within=True)
                 head_start = earlier_verb[1]
-            head = text[head_start:verb_span[0]]
-            between = self._clean(self._respective(cues, head, spans, index, verb_span), subject)
+            if not distributed:
+                respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
+                                                           verb_span)
+            between = self._clean(respective, subject)
             settled = False
         phrase = between if settled and not following else self._trim_end(between + following)
         if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
@@ -156,15 +185,18 @@ class MetricReader:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
             # named thing right after it.
             after = self._following(clause_after)
-            head = self.words.heads.search(after)
-            if head and head.end() == len(after) and not self._opens_predicate(after):
+            ends = any(head.end() == len(after) for head in self.words.heads.finditer(after))
+            if ends and not self._opens_predicate(after):
                 phrase = after
         if phrase:
             base = self.words.comparison.search(phrase)
             if base:
                 phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
+        if phrase in self.words.places:
+            return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
         indicator = cues.last("indicator", ls, prev_end)
-        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)):
+        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
+                and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
             return indicator
         return phrase[-20:] or None
 
@@ -189,26 +221,80 @@ class MetricReader:
             head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
             if head and head.end() <= 16:
                 return rest[:head.end()]
-        following = clause_after[:stop.start() if stop else len(clause_after)][:16]
+        if stop and stop.group() == "的" and stop.start():
+            # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
+            # one before 的, when a head word ends it, is what is counted.
+            end = self.words.stop_after.search(clause_after, stop.end())
+            end = end.start() if end else len(clause_after)
+            head = self.words.heads.search(clause_after, stop.end(), end)
+            if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
+                return clause_after[:end]
+        following = clause_after[:stop.start() if stop else len(clause_after)][:_FOLLOWING_MAX]
         heads = [m.end() for m in self.words.heads.finditer(following)]
         for verb in self.packs.verb_re.finditer(following, 1):
             if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
                 return following[:verb.start()]
+        if stop and following and stop.start() == len(following) and stop.group() in self.words.separators:
+            return clause_after[:self._list_end(clause_after, stop)]
         return following
 
+    def _list_end(self, clause_after: str, stop: re.Match) -> int:
+        """Where a list of nouns after a count ends (800多家智能工厂、数字化车间;
+        年产2万余台闸阀、截止阀和隔膜阀): each item short, holding no verb and no number."""
+        end = stop.start()
+        while stop is not None and stop.group() in self.words.separators:
+            nxt = self.words.stop_after.search(clause_after, stop.end())
+            item = clause_after[stop.end():nxt.start() if nxt else len(clause_after)]
+            if (not _LIST_ITEM_MIN <= len(item) <= _LIST_ITEM_MAX or self.packs.verb_re.search(item)
+                    or _NUMERAL.search(item)):
+                break
+            end, stop = stop.end() + len(item), nxt
+        return end
+
     def _respective(self, cues: Cues, head: str, spans: list[tuple[int, int]], index: int,
-                    verb_span: tuple[int, int, str]) -> str:
-        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to."""
+                    verb_span: tuple[int, int, str], within: bool = False) -> tuple[str, bool]:
+        """For 甲、乙分别达X、Y: the item of the list that this quantity belongs to,
+        and whether one was found. ``within``: the head runs back past a verb,
+        which is taken for part of the list only where every item stands apart
+        from it (the verbs that open items are dropped)."""
         m = self.words.respectively.search(head)
         if not m:
-            return head
+            return head, False
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
+        if items:
+            items[0] = self.words.trim_leading.sub("", items[0], **self._options) or items[0]
+        if within:
+            if len(items) < 2:
+                return head, False
+            items = [self._without_verb(item) for item in items]
         limit = cues.clause_end(verb_span[1])
         governed = [s for s, e in spans if verb_span[1] <= s < limit]
         position = governed.index(spans[index][0]) if spans[index][0] in governed else 0
-        if len(items) == len(governed) and position < len(items):
-            return items[position] + self._shared_tail(items, position)
-        return head[:m.start()]
+        if len(items) == 1 and len(governed) > 1 and position < len(governed):
+            item = self._compound_item(items[0], len(governed), position)
+            if item:
+                return item, True
+        elif len(items) == len(governed) and position < len(items):
+            return items[position] + self._shared_tail(items, position), True
+        return head[:m.start()], False
+
+    def _without_verb(self, item: str) -> str:
+        """``item`` without the verb that opens it (接待游客人次 → 游客人次)."""
+        verb = self.packs.verb_re.match(item)
+        return item[verb.end():] if verb and verb.end() < len(item) else item
+
+    def _compound_item(self, phrase: str, count: int, position: int) -> str | None:
+        """For 城乡居民收入分别增长X和Y: ``phrase`` with its compound word (城乡)
+        replaced by the item at ``position`` (城镇), when the compound holds
+        ``count`` items."""
+        for word in self.words.compounds:
+            at = phrase.find(word)
+            if at >= 0:
+                items = self.packs.metric_compounds[word]
+                if len(items) != count:
+                    return None
+                return phrase[:at] + items[position] + phrase[at + len(word):]
+        return None
 
     def _shared_tail(self, items: list[str], position: int) -> str:
         """The head noun the last item carries for all (交通、水利、能源领域投资额:
@@ -218,11 +304,17 @@ class MetricReader:
             return ""
         # The tail starts past the last item's own word, as long as the others'
         # (农村居民…: not the 村); items that end alike are whole already (就业支出、城乡社区支出).
-        shared = self.words.heads.search(last, max(2, min(map(len, others))))
-        if (shared is None or any(self.words.heads.search(item) for item in others)
-                or any(item[-2:] == last[-2:] for item in others)):
+        if any(item[-2:] == last[-2:] for item in others):
             return ""
-        return last[shared.start():]
+        shared = self.words.heads.search(last, max(2, min(map(len, others))))
+        if shared is not None and not any(self.words.heads.search(item) for item in others):
+            return last[shared.start():]
+        # Items of a word or two before a long last one (一、二、三产增加值,
+        # 城镇和农村常住居民收入) are its modifiers: the rest of the last item is theirs too.
+        own = len(others[0])
+        if own <= _SHORT_ITEM and all(len(item) == own for item in others) and len(last) - own >= _SHARED_MIN:
+            return last[own:]
+        return ""
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""

@@ -277,6 +277,8 @@ class Packs:
     metric_heads: list[str] = field(default_factory=list)
     metric_modifiers: list[str] = field(default_factory=list)
     metric_list_separators: list[str] = field(default_factory=list)
+    #: Words that join the items of a list in one (城乡 = 城镇, 农村) -> the items, in order.
+    metric_compounds: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fact_cues: list[str] = field(default_factory=list)
     present_cues: list[str] = field(default_factory=list)
     span_patterns: list[str] = field(default_factory=list)
@@ -871,6 +873,25 @@ def _load_indicator(packs: Packs, ck: _Checker, value: Any) -> int:
     return len(value)
 
 
+def _load_compound(packs: Packs, ck: _Checker, value: Any) -> int:
+    """[[compound]] entries: a word that holds a list of two or more items in one
+    (城乡 for 城镇 and 农村), so that 城乡居民收入分别增长X和Y pairs each item with its figure."""
+    if not isinstance(value, list):
+        raise ck.fail("compound", "must be an array of tables ([[compound]])")
+    for i, entry in enumerate(value):
+        where = f"compound[{i}]"
+        entry = ck.table(entry, where)
+        unknown = set(entry) - {"word", "items"}
+        if unknown:
+            raise ck.fail(f"{where}.{sorted(unknown)[0]}", "unknown key (known: items, word)")
+        word = ck.text(entry.get("word"), f"{where}.word")
+        items = ck.words(entry.get("items"), f"{where}.items")
+        if len(items) < 2:
+            raise ck.fail(f"{where}.items", "must name two or more items")
+        packs.metric_compounds[word] = tuple(items)
+    return len(value)
+
+
 def _lists(regex_keys: frozenset[str] = frozenset(), **targets: str) -> Callable[..., int]:
     """A loader for a table of lists, each extending one Packs attribute: word lists,
     and (for the keys in ``regex_keys``) regular expressions, compiled and checked."""
@@ -949,6 +970,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           locatives="subject_locatives")),
     "indicators": _named("indicators", _lists(names="indicators")),
     "indicator": _load_indicator,
+    "compound": _load_compound,
     "compare": _named("compare", _lists(qualifiers="compare_qualifiers", trailing="compare_trailing",
                                         multi_year="multi_year_words", this_year="this_year_words",
                                         last_year="last_year_words", next_year="next_year_words",

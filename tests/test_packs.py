@@ -40,6 +40,16 @@ def test_user_pack_adds_a_stop_phrase(tmp_path):
     assert custom == ["三个"] and default.count("三个") == 2
 
 
+def test_user_pack_adds_a_compound_word(tmp_path):
+    pack = tmp_path / "compounds.toml"
+    pack.write_text('[[compound]]\nword = "内外资"\nitems = ["内资", "外资"]\n', encoding="utf-8")
+    text = "实际使用内外资金额分别增长5%和8%。"
+    default = [r.metric for r in extract_text(text)]
+    custom = [r.metric for r in extract_text(text, packs=load_packs([pack]))]
+    assert default[0] == default[1]
+    assert custom == ["实际使用内资金额", "实际使用外资金额"]
+
+
 @pytest.mark.parametrize("case", INVALID, ids=case_id)
 def test_invalid_pack_is_refused_naming_file_and_entry(tmp_path, case):
     pack = tmp_path / "mine.toml"
