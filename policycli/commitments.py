@@ -123,6 +123,8 @@ class CommitmentReader:
         prev_end = spans[index - 1][1] if index and spans[index - 1][1] > clause_start else clause_start
 
         modality = modality_at(text, cues, ls, spans)
+        if modality is None and (goal := self.modality.named_after(clause_after)) and not cues.last("fact", ls):
+            modality = goal  # 提出…超45%的目标; but 去年实现了增长5%的目标 reports a result
         period = self.periods.own(text, cues, ls, spans)
         opened = None if period or sentence.first else self.periods.opened()
         verb, verb_span = self.verbs.read(text, cues, mention, clause_start, ls, clause_after, spans)

@@ -44,6 +44,7 @@ class _Words:
     """Compiled word matchers the metric reader needs beyond the packs' own."""
 
     trim_leading: regex.Pattern
+    reported_by: regex.Pattern
     trim_trailing: regex.Pattern
     stop_after: regex.Pattern
     respectively: regex.Pattern
@@ -102,6 +103,7 @@ def _words(packs: Packs) -> _Words:
                      *(c[0] for c in packs.circumfixes), *packs.modality])
     return _Words(
         packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
+        packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
         packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
         re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
@@ -326,9 +328,11 @@ class MetricReader:
         return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
 
     def _clean(self, phrase: str, subject: str | None) -> str:
-        """``phrase`` without the subject's name, periods, modality and particles at its start."""
+        """``phrase`` without the subject's name, a reporting clause, periods, modality and particles at its start."""
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
+        if reported := self.words.reported_by.match(phrase, **self._options):
+            phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
         if "《" in phrase:
             phrase = BOOK_TITLE.sub("", phrase)
         if "）" in phrase or ")" in phrase:

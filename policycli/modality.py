@@ -55,6 +55,15 @@ class ModalityReader:
         """The commitment word the label of the current part names, if any."""
         return self._section
 
+    def named_after(self, clause_after: str) -> str | None:
+        """The goal word a figure's 的 leads to (超45%的目标, 不低于30%的要求): the
+        figure is itself what is set, and that word is its commitment word."""
+        if clause_after.startswith("的"):
+            for word in self.packs.goal_words:
+                if clause_after.startswith(word, 1):
+                    return word
+        return None
+
 
 def modality_at(text: str, cues: Cues, ls: int, spans: list[tuple[int, int]]) -> str | None:
     """The last commitment word before the mention. In a list after a colon, a

@@ -264,6 +264,7 @@ class Packs:
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
     metric_trim_leading: list[str] = field(default_factory=list)
+    metric_reported_by: list[str] = field(default_factory=list)
     metric_trim_trailing: list[str] = field(default_factory=list)
     metric_stop_after: list[str] = field(default_factory=list)
     metric_not_stops: list[str] = field(default_factory=list)
@@ -273,6 +274,7 @@ class Packs:
     indicators: list[str] = field(default_factory=list)
     threshold_markers: list[str] = field(default_factory=list)
     grant_words: list[str] = field(default_factory=list)
+    goal_words: list[str] = field(default_factory=list)
     metric_respectively: list[str] = field(default_factory=list)
     metric_heads: list[str] = field(default_factory=list)
     metric_modifiers: list[str] = field(default_factory=list)
@@ -935,7 +937,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                     shares="share_verbs",
                                     starts="start_words", results="result_words",
                                          frame_open="frame_open", frame_close="frame_close")),
-    "metric": _named("metric", _lists(trim_leading="metric_trim_leading",
+    "metric": _named("metric", _lists(trim_leading="metric_trim_leading", reported_by="metric_reported_by",
                                            trim_trailing="metric_trim_trailing",
                                            stop_after="metric_stop_after",
                                            not_stops="metric_not_stops",
@@ -956,7 +958,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                         since="period_since")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
-                                    grants="grant_words")),
+                                    grants="grant_words", goals="goal_words")),
     "subjects": _named("subjects", _lists(frozenset({"issuers", "sources"}), issuers="issuers",
                                           governments="governments", national="national_issuers",
                                           government_marks="government_marks",

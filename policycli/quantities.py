@@ -203,9 +203,9 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
             and not packs.modifier_re.match(norm, end)):
         return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业
-    if (prefix or suffix) and after in packs.threshold_markers and not (
-            packs.grant_words and norm.startswith(tuple(packs.grant_words), end + len(after))):
-        return None  # 年营收超10亿元的企业; but 不超过500万元的补助 is the amount granted
+    if (prefix or suffix) and after in packs.threshold_markers and not norm.startswith(
+            (*packs.grant_words, *packs.goal_words), end + len(after)):
+        return None  # 年营收超10亿元的企业; but 不超过500万元的补助 and 超45%的目标 are records
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
         unit = packs.implicit_unit
     if unit is not None and unit.factor != 1:
