@@ -38,6 +38,7 @@ class _Words:
     title_end: regex.Pattern
     present_cues: frozenset[str]
     span_open: regex.Pattern
+    norms: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -50,6 +51,7 @@ def _words(packs: Packs) -> _Words:
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(packs.present_cues),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
+        tuple(packs.norm_words),
     )
 
 
@@ -122,8 +124,8 @@ class KindReader:
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"
-        if mood == "target":
-            return "target"
+        if mood == "target" or text.endswith(self.words.norms, 0, ls):
+            return "target"  # under a plan heading, or after a bound that prescribes (比例不低于30%)
         return "fact"
 
     def match_headline(self, sentence: Sentence, records: list[Record]) -> None:

@@ -39,6 +39,10 @@ _NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 
 
+#: Opening quotes and their closers.
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+
+
 @dataclass(slots=True)
 class _Words:
     """Compiled word matchers the metric reader needs beyond the packs' own."""
@@ -333,6 +337,8 @@ class MetricReader:
             phrase = phrase[len(subject):]
         if reported := self.words.reported_by.match(phrase, **self._options):
             phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
+            if phrase[:1] in _QUOTES and _QUOTES[phrase[0]] not in phrase:
+                phrase = phrase[1:]  # 重申“工业用地比例不低于30%”: what is said, quoted
         if "《" in phrase:
             phrase = BOOK_TITLE.sub("", phrase)
         if "）" in phrase or ")" in phrase:

@@ -261,6 +261,7 @@ class Packs:
     start_words: list[str] = field(default_factory=list)
     result_words: list[str] = field(default_factory=list)
     not_modality: list[str] = field(default_factory=list)
+    norm_words: list[str] = field(default_factory=list)
     frame_open: list[str] = field(default_factory=list)
     frame_close: list[str] = field(default_factory=list)
     metric_trim_leading: list[str] = field(default_factory=list)
@@ -930,7 +931,7 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
     "circumfix": _load_circumfix,
     "range": _named("range", _lists(separators="range_separators")),
     "implicit": _named("implicit", _lists(currency="implicit_currency_words", unit="implicit_units")),
-    "modality": _named("modality", _lists(words="modality", not_words="not_modality")),
+    "modality": _named("modality", _lists(words="modality", not_words="not_modality", norms="norm_words")),
     "verbs": _named("verbs", _lists(words="verbs", not_verbs="not_verbs", levels="level_verbs",
                                     nominal="nominal_verbs", elaborations="elaboration_words",
                                     adjacent="adjacent_verbs", yielding="yielding_verbs", objects="object_verbs",
