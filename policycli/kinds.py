@@ -67,6 +67,7 @@ class KindReader:
         self.words = _words(packs)
         self._options = packs.scan_options
         self._mood: str | None = None
+        self._part_mood: str | None = None  # the mood the latest top-level heading names
         self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
@@ -148,19 +149,22 @@ class KindReader:
     def _section_mood(self) -> str | None:
         """The mood the headings so far set: the latest heading that names one, or
         the latest top-level heading (which resets it). Read only when a record
-        needs it, newest heading first.
+        needs it, the headings entered since the last time in order.
 
         Only the title, a numbered heading, a short label (主要目标) or a
         document's title (国家职业教育改革实施方案) names a mood: a headline
         further down (a news item's …继续展开军事行动) starts a new story and
-        only resets it.
+        only resets it. Under a top-level part that names a mood, a lower heading
+        is a topic of that part and changes it only when dated: the review's
+        （一）圆满完成…保障任务 reports work done.
         """
-        for heading, title in reversed(self._headings):
+        for heading, title in self._headings:
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
-            if mood or heading.top_level:
+            if heading.top_level and not title:
+                self._mood = self._part_mood = mood
+            elif mood and (title or dated or self._part_mood is None):
                 self._mood = mood
-                break
         self._headings.clear()
         return self._mood
 
