@@ -343,4 +343,6 @@ class MetricReader:
             phrase = BOOK_TITLE.sub("", phrase)
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
-        return self.words.trim_leading.sub("", phrase, **self._options) if phrase else phrase
+        # The pattern is anchored at the start: one match, not a search.
+        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
+        return phrase[m.end():] if m else phrase

@@ -241,7 +241,7 @@ class SubjectReader:
                         events.append(_Event(paragraph.to_original(start), name, False, 0))
         if self._issuer is None:
             sources = {e.start for e in events}
-            for m in packs.topic_re.finditer(text):
+            for m in packs.topics(text):
                 start = m.start("topic")
                 at = paragraph.to_original(start)
                 # 中国人民银行数据显示 is a reporting body, not the country.

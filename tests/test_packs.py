@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import case_id, load_cases
+from conftest import SAMPLES, case_id, load_cases
 from policycli import extract_text
 from policycli.packs import PackError, bundled_pack_paths, default_packs, load_packs
 
@@ -115,3 +115,17 @@ def test_alternation_finds_what_a_longest_first_flat_alternation_finds(words, te
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in re.finditer(flat, text)]
     assert [m.span() for m in re.finditer(f"(?:{alternation(words)})x", text)] == \
         [m.span() for m in re.finditer(f"(?:{flat})x", text)]
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_topics_are_those_found_at_every_clause_start(sample):
+    """packs.topics skips from break to break; it finds what trying every
+    position after a break (or the text's start) finds."""
+    packs = default_packs()
+    text = sample.read_text(encoding="utf-8")
+    opening, _ = packs.topic_re
+    every = re.compile(f"(?:^|(?<=[，,；;：:。！？!?\\s])){opening.pattern}")
+    fast = [(m.start("topic"), m.group("topic")) for m in packs.topics(text)]
+    assert fast == [(m.start("topic"), m.group("topic")) for m in every.finditer(text)]
+    lead = "我国经济总量达到5万亿元，上海新增就业10万人。"
+    assert [m.group("topic") for m in packs.topics(lead + text)][:2] == ["我国", "上海"]
