@@ -138,15 +138,12 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-def _write(records, fmt: str, output: Path | None, sources, bom: bool, texts=None) -> bool:
-    """Write with the exporters; False when stdout's reader went away mid-way.
-
-    Any other write error is one line on stderr and exit code 1.
-    """
-    from .export import write_records
-
+def _deliver(write, output: Path | None) -> bool:
+    """Run ``write`` (an exporter's call) to ``output`` or stdout; False when
+    stdout's reader went away mid-way. Any other write error is one line on
+    stderr and exit code 1."""
     try:
-        write_records(records, fmt, output, sources=sources, bom=bom, texts=texts)
+        write()
         if output is None:
             sys.stdout.flush()
     except BrokenPipeError:
@@ -155,6 +152,15 @@ def _write(records, fmt: str, output: Path | None, sources, bom: bool, texts=Non
     except OSError as exc:
         _say(f"policycli: {exc.filename or output or 'stdout'}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_FAILED) from None
+    return True
+
+
+def _write(records, fmt: str, output: Path | None, sources, bom: bool, texts=None) -> bool:
+    """Write with the exporters; False when stdout's reader went away mid-way."""
+    from .export import write_records
+
+    if not _deliver(lambda: write_records(records, fmt, output, sources=sources, bom=bom, texts=texts), output):
+        return False
     for problem in getattr(texts, "problems", ()):
         _say(f"policycli: warning: {problem}")
     return True
@@ -477,13 +483,9 @@ def _compare(command: str, first: str | None, second: str | None, pairs: Path | 
         _say(f"policycli: {error}")
     failed = len(errors)
     try:
-        write_comparisons(comparisons, fmt, output, kind=command, bom=not no_bom)
-        if output is None:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    except (OSError, ValueError) as exc:
-        _say(f"policycli: {getattr(exc, 'filename', None) or output or 'stdout'}: {getattr(exc, 'strerror', None) or exc}")
+        _deliver(lambda: write_comparisons(comparisons, fmt, output, kind=command, bom=not no_bom), output)
+    except ValueError as exc:
+        _say(f"policycli: {output or 'stdout'}: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     if failed or not quiet:
         rows = sum(len(rows) for _, rows in comparisons)
