@@ -113,13 +113,6 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     return None
 
 
-def document_subject(text: str, packs: Packs) -> str | None:
-    """Whom a document's own figures belong to: its issuer, a government given
-    as its jurisdiction (a provincial work report's targets are 浙江省's)."""
-    issuer = document_issuer(text, packs)
-    return jurisdiction(issuer, packs) if issuer else None
-
-
 class SubjectReader:
     """The subject of each record, carried from the document, paragraph or sentence that names it."""
 
@@ -128,6 +121,7 @@ class SubjectReader:
         self.words = _words(packs)
         self._options = packs.scan_options
         issuer = document_issuer(text, packs)
+        #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
         self.doc_subject = jurisdiction(issuer, packs) if issuer else None
         #: Set when a body issued the document: only another body takes over from it.
         self._issuer = issuer if issuer and issuer.endswith(self.words.bodies) else None
