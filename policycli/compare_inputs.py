@@ -128,13 +128,8 @@ def _with_source(doc: Document, max_bytes: int) -> Document:
 
 
 def _jsonl(path: str) -> list[Record]:
-    rows = read_objects(path, CompareInputError, check=_record_problem, what="a record object")
+    rows = read_objects(path, CompareInputError, check=_not_a_record, what="a record object")
     return [Record.from_dict({f: row.get(f) for f in FIELD_NAMES}) for row in rows]
-
-
-def _record_problem(row: dict) -> str | None:
-    problem = _not_a_record(row)
-    return f"not a record ({problem})" if problem else None
 
 
 def _not_a_record(row: dict) -> str | None:
@@ -142,14 +137,14 @@ def _not_a_record(row: dict) -> str | None:
     for name, kinds in (("start", int), ("end", int), ("value", (int, float)), ("text", str), ("kind", str)):
         value = row.get(name)
         if value is None:
-            return f"no {name}"
+            return f"not a record (no {name})"
         if isinstance(value, bool) or not isinstance(value, kinds):
-            return f"{name} is {json.dumps(value, ensure_ascii=False)}"
+            return f"not a record ({name} is {json.dumps(value, ensure_ascii=False)})"
     if row["kind"] not in KINDS:
-        return f"kind is {row['kind']!r}, not one of {', '.join(KINDS)}"
+        return f"not a record (kind is {row['kind']!r}, not one of {', '.join(KINDS)})"
     if row.get("value_max") is not None and (isinstance(row["value_max"], bool)
                                              or not isinstance(row["value_max"], (int, float))):
-        return f"value_max is {json.dumps(row['value_max'], ensure_ascii=False)}"
+        return f"not a record (value_max is {json.dumps(row['value_max'], ensure_ascii=False)})"
     return None
 
 
