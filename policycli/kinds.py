@@ -157,8 +157,17 @@ class KindReader:
         only resets it. Under a top-level part that names a mood, a lower heading
         is a topic of that part and changes it only when dated: the review's
         （一）圆满完成…保障任务 reports work done.
+
+        A top-level heading other than the title resets both moods whatever the
+        headings before it said, so those are passed over unread.
         """
-        for heading, title in self._headings:
+        first = 0
+        for k in range(len(self._headings) - 1, -1, -1):
+            heading, title = self._headings[k]
+            if heading.top_level and not title:
+                first = k
+                break
+        for heading, title in self._headings[first:]:
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
             if heading.top_level and not title:
@@ -192,6 +201,9 @@ def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
 
 
 def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
-    """The last match of ``pattern`` in ``text``, or None."""
-    last = deque(pattern.finditer(text), maxlen=1)
-    return last[0] if last else None
+    """The last match of ``pattern`` in ``text``, or None (most texts have none:
+    one search tells, before the matches are walked)."""
+    first = pattern.search(text)
+    if first is None:
+        return None
+    return deque(pattern.finditer(text, first.start()), maxlen=1)[0]

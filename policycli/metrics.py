@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from .cues import BOOK_TITLE, Cues
-from .packs import Packs, alternation, union
+from .packs import Packs, alternation, last_char_class, union
 from .quantities import Mention
 
 #: How much of a phrase's end is looked at for words to trim.
@@ -49,7 +49,11 @@ class _Words:
 
     trim_leading: regex.Pattern
     reported_by: regex.Pattern
+    #: Any reporting word at all: a phrase without one needs no reported_by match.
+    reported_cue: re.Pattern
     trim_trailing: regex.Pattern
+    #: What a phrase must end with for trim_trailing to find anything (None: not known).
+    trim_last: re.Pattern | None
     stop_after: regex.Pattern
     respectively: regex.Pattern
     list_split: regex.Pattern
@@ -105,10 +109,13 @@ def _words(packs: Packs) -> _Words:
     periods = union(packs.period_patterns)
     trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
+    trailing = f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"
     return _Words(
         packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
-        packs.compile_user(f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"),
+        re.compile(alternation(packs.metric_reported_by)),
+        packs.compile_user(trailing),
+        last_char_class(trailing),
         re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
@@ -324,8 +331,9 @@ class MetricReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        if not phrase:
-            return phrase
+        last = self.words.trim_last
+        if not phrase or (last is not None and not last.match(phrase, len(phrase) - 1)):
+            return phrase  # it cannot end with anything trimmed
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
         cut = max(0, len(phrase) - _TRIM_TAIL)
@@ -335,7 +343,8 @@ class MetricReader:
         """``phrase`` without the subject's name, a reporting clause, periods, modality and particles at its start."""
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
-        if reported := self.words.reported_by.match(phrase, **self._options):
+        words = self.words
+        if words.reported_cue.search(phrase) and (reported := words.reported_by.match(phrase, **self._options)):
             phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
             if phrase[:1] in _QUOTES and _QUOTES[phrase[0]] not in phrase:
                 phrase = phrase[1:]  # 重申“工业用地比例不低于30%”: what is said, quoted

@@ -20,6 +20,8 @@ _LABEL = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一�
 _MARKER_START = frozenset("一二三四五六七八九十（(0123456789")
 #: A label this short names a part (发展目标, 主要目标); a longer opening is a sentence.
 _LABEL_MAX = 10
+#: Paragraphs that may start a part are read when a record needs them, or when this many wait.
+_PENDING_MAX = 32
 
 
 class ModalityReader:
@@ -30,29 +32,45 @@ class ModalityReader:
         self._options = packs.scan_options
         self._part: str | None = None  # the word the current top-level part's label names
         self._section: str | None = None  # the word the nearest label naming one gives
+        self._parts: list[Paragraph] = []  # paragraphs that may start a part, not yet read
 
     def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph: a numbered one, or a heading, starts a part; a
-        short run-in label ending in a full stop may name its commitment word
-        (（三）发展目标。)."""
-        text = paragraph.text
-        if paragraph.role != "heading" and text[:1] not in _MARKER_START:
-            return
-        m = _LABEL.match(text)
-        if m is None and paragraph.role != "heading":
-            return
-        label = m.group(1) if m else text
-        word = None
-        if m and m.group(2) == "。" and len(label) <= _LABEL_MAX:
-            found = Cues(label, self.packs, self._options).last_entry("modality", len(label))
-            word = found[2] if found else None
-        if paragraph.top_level:
-            self._part = self._section = word
-        else:
-            self._section = word or self._part
+        """Take in a paragraph: a numbered one, or a heading, may start a part;
+        it is read when a record asks for the section's word, or when this many wait."""
+        if paragraph.role == "heading" or paragraph.text[:1] in _MARKER_START:
+            self._parts.append(paragraph)
+            if len(self._parts) > _PENDING_MAX:
+                self._read_parts()
+
+    def _read_parts(self) -> None:
+        """Read the paragraphs entered since last time, in order, from the last
+        one that starts a top-level part: it resets the section whatever those
+        before it said. A short run-in label ending in a full stop may name a
+        part's commitment word (（三）发展目标。)."""
+        parts, first = self._parts, 0
+        for k in range(len(parts) - 1, -1, -1):
+            if (parts[k].role == "heading" or _LABEL.match(parts[k].text)) and parts[k].top_level:
+                first = k
+                break
+        for paragraph in parts[first:]:
+            m = _LABEL.match(paragraph.text)
+            if m is None and paragraph.role != "heading":
+                continue
+            label = m.group(1) if m else paragraph.text
+            word = None
+            if m and m.group(2) == "。" and len(label) <= _LABEL_MAX:
+                found = Cues(label, self.packs, self._options).last_entry("modality", len(label))
+                word = found[2] if found else None
+            if paragraph.top_level:
+                self._part = self._section = word
+            else:
+                self._section = word or self._part
+        parts.clear()
 
     def section(self) -> str | None:
         """The commitment word the label of the current part names, if any."""
+        if self._parts:
+            self._read_parts()
         return self._section
 
     def named_after(self, clause_after: str) -> str | None:

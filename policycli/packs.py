@@ -761,6 +761,57 @@ def _first_chars(pattern: str) -> set[str] | None:
     return found if complete and found else None
 
 
+def last_char_class(pattern: str) -> re.Pattern | None:
+    """A one-character pattern that every character a non-empty match of
+    ``pattern`` can end with matches, or None when unknown (a wildcard, a negated
+    class, syntax the standard parser does not read). A text whose last
+    character it does not match has no match of ``pattern`` ending at its end,
+    which lets an end-anchored pattern be skipped at once."""
+    try:
+        from re import _constants as c, _parser as parser
+    except ImportError:
+        return None
+    categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
+
+    def walk(items) -> tuple[set[str], bool]:
+        """The class members a match of ``items`` can end with, and whether it always ends with one."""
+        found: set[str] = set()
+        for op, av in reversed(items):
+            if op is c.LITERAL:
+                return found | {re.escape(chr(av))}, True
+            if op is c.IN:
+                for kind, arg in av:
+                    if kind is c.LITERAL:
+                        found.add(re.escape(chr(arg)))
+                    elif kind is c.RANGE:
+                        found.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+                    else:
+                        found.add(categories[arg])  # a negated class or other category: unknown
+                return found, True
+            if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
+                inner, done = walk(av[-1] if op is c.SUBPATTERN else av)
+            elif op is c.BRANCH:
+                results = [walk(branch) for branch in av[1]]
+                inner, done = set().union(*(r[0] for r in results)), all(r[1] for r in results)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                inner, done = walk(av[2])
+                done = done and av[0] > 0
+            elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue
+            else:
+                raise ValueError(op)
+            found |= inner
+            if done:
+                return found, True
+        return found, False
+
+    try:
+        found, _ = walk(list(parser.parse(_spell_han(pattern))))
+    except Exception:  # anything the walk does not know: no shortcut, never a wrong one
+        return None
+    return re.compile(f"[{''.join(sorted(found))}]") if found else None
+
+
 # --- loading ---------------------------------------------------------------
 
 def _merge_file(packs: Packs, data: dict, path: str) -> int:
