@@ -21,13 +21,12 @@ EXACT = Context(prec=120, traps=[Inexact])
 
 #: Full-width digits and marks read as ASCII, one character for one, so that
 #: offsets into the translated text are offsets into the original.
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．％＋－", "0123456789.%+-")
+_FULL_WIDTH_CHARS = "０１２３４５６７８９．％＋－"
+FULL_WIDTH = str.maketrans(_FULL_WIDTH_CHARS, "0123456789.%+-")
 
 _CJK_SCALE_CHARS = frozenset("十百千万亿")
 _SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
 
-
-_HAS_FULL_WIDTH = re.compile("[０-９．％＋－]")
 
 #: The Unicode space separators (ASCII and no-break spaces, the en, em, thin
 #: and other typographic spaces, the ideographic space): PDF and Word text
@@ -43,7 +42,8 @@ def unspaced(numeral: str) -> str:
 
 def normalise(text: str) -> str:
     """``text`` with full-width digits as ASCII; same length, same offsets."""
-    if _HAS_FULL_WIDTH.search(text) is None:
+    # One str scan per character finds them several times faster than a regex class.
+    if not any(c in text for c in _FULL_WIDTH_CHARS):
         return text
     return text.translate(FULL_WIDTH)
 
