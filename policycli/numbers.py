@@ -21,8 +21,7 @@ EXACT = Context(prec=120, traps=[Inexact])
 
 #: Full-width digits and marks read as ASCII, one character for one, so that
 #: offsets into the translated text are offsets into the original.
-_FULL_WIDTH_CHARS = "０１２３４５６７８９．％＋－"
-FULL_WIDTH = str.maketrans(_FULL_WIDTH_CHARS, "0123456789.%+-")
+_FULL_WIDTH_PAIRS = tuple(zip("０１２３４５６７８９．％＋－", "0123456789.%+-"))
 
 _CJK_SCALE_CHARS = frozenset("十百千万亿")
 _SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
@@ -42,10 +41,12 @@ def unspaced(numeral: str) -> str:
 
 def normalise(text: str) -> str:
     """``text`` with full-width digits as ASCII; same length, same offsets."""
-    # One str scan per character finds them several times faster than a regex class.
-    if not any(c in text for c in _FULL_WIDTH_CHARS):
-        return text
-    return text.translate(FULL_WIDTH)
+    # A str scan and replace per character is many times faster than a regex
+    # class to find them or translate to swap them, on a text of Chinese.
+    for wide, narrow in _FULL_WIDTH_PAIRS:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def is_scale_only(numeral: str) -> bool:
