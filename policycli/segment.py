@@ -27,8 +27,10 @@ _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
-# The lookahead lets a search skip to the end marks at C speed.
-_SENTENCE_END = re.compile(r"(?=[。！？!?…])(?:[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*)")
+#: A run of end marks, or an ellipsis of two or more, with the closing quotes
+#: after it. Opening with a character class lets a search skip to the marks at
+#: C speed, which a leading lookahead does not.
+_SENTENCE_END = re.compile(r"[。！？!?…](?:(?<=…)…+|(?<!…)[。！？!?]*)[”’」』）)]*")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
