@@ -23,7 +23,7 @@ EXACT = Context(prec=120, traps=[Inexact])
 #: offsets into the translated text are offsets into the original.
 _FULL_WIDTH_PAIRS = tuple(zip("０１２３４５６７８９．％＋－", "0123456789.%+-"))
 
-_CJK_SCALE_CHARS = frozenset("十百千万亿")
+_CJK_SCALE_CHARS = "十百千万亿"
 _SCALED_PART = re.compile(r"([0-9][0-9.,，]*)([^0-9.,，]*)")
 
 
@@ -51,7 +51,7 @@ def normalise(text: str) -> str:
 
 def is_scale_only(numeral: str) -> bool:
     """True for a numeral made of scale words alone (千亿, 万): an order of magnitude."""
-    return bool(numeral) and all(c in _CJK_SCALE_CHARS for c in numeral)
+    return bool(numeral) and not numeral.strip(_CJK_SCALE_CHARS)
 
 
 #: The numeral grammar read without cn2an: digits, units within a group of
