@@ -9,7 +9,7 @@ offsets map back to the original text, which is never changed.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 import re
@@ -178,12 +178,16 @@ class Paragraph(Rejoined):
     number: int
     role: str
     section: str | None
+    #: top_level once read: the readers ask it of each pending heading many times.
+    _top_level: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def top_level(self) -> bool:
         """True for a heading that opens a part of the document (一、…, a headline),
         False for a numbered sub-heading such as （一）… that stays inside its part."""
-        return _SUB_MARKER.match(self.text) is None
+        if self._top_level is None:
+            self._top_level = _SUB_MARKER.match(self.text) is None
+        return self._top_level
 
     @property
     def numbered(self) -> bool:
