@@ -82,23 +82,23 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     quantity = packs.quantity_re
     last_end = 0
     for candidate in packs.quantity_start_re.finditer(norm):
-        if candidate.start() < last_end:
+        start = candidate.start()
+        if start < last_end:
             continue
-        m = quantity.match(norm, candidate.start())
+        m = quantity.match(norm, start)
         if m is None:
             continue
-        start, end = m.span()
-        last_end = end
+        end = last_end = m.end()
         if start and norm[start - 1] in _CODE_BEFORE:
             continue
         if _stopped(start, end, stops):
             continue
-        mention = _build(m, norm, packs, mids)
+        mention = _build(m, start, end, norm, packs, mids)
         if mention is None:
             continue
-        window = max(0, start - STOP_NEAR), end + STOP_NEAR
-        if near.search(norm, *window, **options) and any(
-                s.start() < end and s.end() > start for s in near.finditer(norm, *window, **options)):
+        low, high = max(0, start - STOP_NEAR), end + STOP_NEAR
+        if near.search(norm, low, high, **options) and any(
+                s.start() < end and s.end() > start for s in near.finditer(norm, low, high, **options)):
             continue
         out.append(mention)
     return out
@@ -130,9 +130,9 @@ def find_mentions_in_paragraph(paragraph: Paragraph, packs: Packs) -> list[Menti
     return out
 
 
-def _build(m: regex.Match, norm: str, packs: Packs, mids: str) -> Mention | None:
-    """The mention a match of the quantity pattern stands for; its last group names its form."""
-    start, end = m.span()
+def _build(m: regex.Match, start: int, end: int, norm: str, packs: Packs, mids: str) -> Mention | None:
+    """The mention a match of the quantity pattern, from ``start`` to ``end``,
+    stands for; its last group names its form."""
     form = m.lastgroup
     if form == "suf":
         n1, u1, n2, unit, per, suffix = m.group("n1", "u1", "n2", "unit", "per", "suf")
@@ -177,12 +177,13 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     scale2 = "" if cjk or not n2 else n2.lstrip("0123456789.,，").strip(mids)
     if unit is None and not (scale or scale2):
         return None
-    if cjk and n1.strip(mids) in packs.bare_numerals and not n2:
+    bare = n1.strip(mids) if cjk else ""
+    if cjk and bare in packs.bare_numerals and not n2:
         return None
     if unit is not None and unit.after_scale_only and not (
-            scale or scale2 or cjk and not is_scale_only(n1.strip(mids)) and n1.strip(mids).endswith(tuple(packs.scales))):
+            scale or scale2 or cjk and not is_scale_only(bare) and bare.endswith(tuple(packs.scales))):
         return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
-    if cjk and not n2 and (pair := _neighbours(n1.strip(mids))):
+    if cjk and not n2 and (pair := _neighbours(bare)):
         n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
     value = parse_decimal(n1, packs.scales, mids)
     if value is None:
@@ -196,7 +197,7 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
             value = scaled(value, packs.scales.get(scale2, 1))
     after = norm[end:end + 1]
     prefix = _prefix(norm, start, packs)
-    scale_only = cjk and is_scale_only(n1.strip(mids))
+    scale_only = cjk and is_scale_only(bare)
     followed_by_word = bool(after) and _HAN.match(after) is not None
     if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
         return None  # 千亿元 alone is an amount; 亿元 after 95 and spaces is that figure's tail

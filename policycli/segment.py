@@ -9,7 +9,7 @@ offsets map back to the original text, which is never changed.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 import re
@@ -17,22 +17,20 @@ import re
 if TYPE_CHECKING:
     from .packs import PageChrome
 
-_BREAKS = r"\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
+#: The line breaks, those of ``str.splitlines``.
+_BREAKS = "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 #: Indentation and padding: every Unicode space (ASCII, no-break, the en, em
 #: and thin spaces of Word files, ideographic), tabs, zero-width spaces and
 #: byte-order marks. None of them is ever part of a line's text at its edges.
-_EDGE_SPACE = "\t \u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff"
-#: A line's text without its edge whitespace (group 1). The lookbehind lets a
-#: match start only at a line start, so a long blank line is passed over in
-#: linear time.
-_TRIMMED_LINE = re.compile(rf"(?<![^{_BREAKS}])(?>[{_EDGE_SPACE}]*)([^{_BREAKS}]*[^{_BREAKS}{_EDGE_SPACE}])")
-_EDGE = re.compile(f"[{_EDGE_SPACE}]")
+_EDGE_SPACE = "\t \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
-# The lookahead lets a search skip to the end marks at C speed.
-_SENTENCE_END = re.compile(r"(?=[。！？!?…])(?:[。！？!?]+[”’」』）)]*|…{2,}[”’」』）)]*)")
+#: A run of end marks, or an ellipsis of two or more, with the closing quotes
+#: after it. Opening with a character class lets a search skip to the marks at
+#: C speed, which a leading lookahead does not.
+_SENTENCE_END = re.compile(r"[。！？!?…](?:(?<=…)…+|(?<!…)[。！？!?]*)[”’」』）)]*")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
@@ -87,17 +85,34 @@ class Sentence(Rejoined):
     section: str | None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """Spans of non-blank lines with edge whitespace trimmed."""
-    return [m.span(1) for m in _TRIMMED_LINE.finditer(text)]
+def _lines(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The non-blank lines, edge whitespace trimmed: their spans and their texts."""
+    spans: list[tuple[int, int]] = []
+    lines: list[str] = []
+    # Only a CRLF pair is a break of two characters; without one, each line is
+    # followed by a break of one.
+    crlf = "\r\n" in text
+    pos = 0
+    for raw in text.splitlines(crlf):
+        body = raw.rstrip(_BREAKS) if crlf else raw
+        line = body.strip(_EDGE_SPACE)
+        if line:
+            start = pos if line is body else pos + len(body) - len(body.lstrip(_EDGE_SPACE))
+            spans.append((start, start + len(line)))
+            lines.append(line)
+        pos += len(raw) if crlf else len(raw) + 1
+    return spans, lines
 
 
 def _closed(line: str) -> bool:
     """True when a line ends a sentence (。, ！, ？, or one of them inside closing quotes)."""
+    last = line[-1]
+    if last in _TERMINAL or last in "：:":
+        return True
+    if last not in _CLOSERS:
+        return False
     stripped = line.rstrip(_CLOSERS)
-    if stripped != line:
-        return bool(stripped) and stripped[-1] in _TERMINAL
-    return line[-1] in _TERMINAL or line[-1] in "：:"
+    return bool(stripped) and stripped[-1] in _TERMINAL
 
 
 def _unbalanced(line: str) -> bool:
@@ -105,16 +120,16 @@ def _unbalanced(line: str) -> bool:
             or line.count("《") > line.count("》") or line.count("(") > line.count(")"))
 
 
-def _wrap_width(text: str, spans: list[tuple[int, int]]) -> int | None:
+def _wrap_width(lines: list[str], closed: list[bool]) -> int | None:
     """The line width of a hard-wrapped document (PDF layers, fixed-width text), else None."""
-    if len(spans) < 4:
+    if len(lines) < 4:
         return None
-    lengths = sorted(e - s for s, e in spans)
+    lengths = sorted(map(len, lines))
     p90 = lengths[int(len(lengths) * 0.9)]
     if not 15 <= p90 <= 100:
         return None
-    open_lines = sum(1 for s, e in spans if e - s >= 0.75 * p90 and not _closed(text[s:e]))
-    return p90 if open_lines >= len(spans) * 0.3 else None
+    open_lines = sum(1 for line, shut in zip(lines, closed) if len(line) >= 0.75 * p90 and not shut)
+    return p90 if open_lines >= len(lines) * 0.3 else None
 
 
 def _byline(line: str) -> bool:
@@ -123,8 +138,9 @@ def _byline(line: str) -> bool:
 
 
 def _joins(prev: str, nxt: str, width: int | None) -> bool:
-    """Whether line ``nxt`` continues line ``prev`` (a wrap, not a paragraph break)."""
-    if _closed(prev) or _byline(nxt) or _SUBTITLE.match(nxt) or _byline(prev):
+    """Whether line ``nxt`` continues line ``prev`` (a wrap, not a paragraph break),
+    ``prev`` being open and neither line a byline (the caller has those per line)."""
+    if _SUBTITLE.match(nxt):
         return False
     if _LIST_MARKER.match(nxt) and prev[-1] not in _CONTINUES:
         return False
@@ -140,14 +156,15 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     return width is not None and len(prev) >= 0.75 * width
 
 
-def _role(para: str) -> str:
+def _role(para: str, closed: bool, byline: bool) -> str:
+    """``para``'s role, given whether it is closed (:func:`_closed`) and a byline."""
     if len(para) > _BODY_MIN:
         return "body"
     if _SUBTITLE.match(para) and not _FULL_STOP.search(para, 0, len(para) - 1):
         return "subtitle"
-    if _byline(para):
+    if byline:
         return "byline"
-    if len(para) <= HEADING_MAX and not _closed(para):
+    if len(para) <= HEADING_MAX and not closed:
         return "heading"
     if len(para) <= 60 and _LIST_MARKER.match(para) and not _LIST_STOP.search(para, 0, len(para) - 1):
         return "heading"
@@ -161,12 +178,16 @@ class Paragraph(Rejoined):
     number: int
     role: str
     section: str | None
+    #: top_level once read: the readers ask it of each pending heading many times.
+    _top_level: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def top_level(self) -> bool:
         """True for a heading that opens a part of the document (一、…, a headline),
         False for a numbered sub-heading such as （一）… that stays inside its part."""
-        return _SUB_MARKER.match(self.text) is None
+        if self._top_level is None:
+            self._top_level = _SUB_MARKER.match(self.text) is None
+        return self._top_level
 
     @property
     def numbered(self) -> bool:
@@ -192,7 +213,7 @@ class Paragraph(Rejoined):
 
     def _sentence(self, start: int, end: int, first: bool) -> Sentence:
         para, joins, origins = self.text, self.joins, self.origins
-        while start < end and _EDGE.match(para, start):
+        while start < end and para[start] in _EDGE_SPACE:
             start += 1
         if len(joins) == 1:
             o_start = origins[0] + start
@@ -216,28 +237,21 @@ def _splits_figure(prev: str, nxt: str, gap: str, figure_tail: re.Pattern | None
         return False
     if not _FIGURE_END.search(prev, max(0, len(prev) - _FIGURE_MAX)) or _byline(prev) or _byline(nxt):
         return False
-    breaks = sum(gap.count(c) for c in "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029") - gap.count("\r\n")
+    breaks = sum(gap.count(c) for c in _BREAKS) - gap.count("\r\n")
     return breaks == 1 and figure_tail.match(nxt) is not None
 
 
-def _line_groups(text: str, figure_tail: re.Pattern | None = None) -> Iterator[tuple[list[tuple[int, int]], list[str]]]:
-    """Paragraphs as the original spans and texts of their lines, wrapped lines rejoined."""
-    spans = _lines(text)
-    width = _wrap_width(text, spans)
-    group: list[tuple[int, int]] = []
-    lines: list[str] = []
-    prev = ""
-    for span in spans:
-        line = text[span[0]:span[1]]
-        if group and not _joins(prev, line, width) and not (
-                prev[-1].isdigit() and _splits_figure(prev, line, text[group[-1][1]:span[0]], figure_tail)):
-            yield group, lines
-            group, lines = [], []
-        group.append(span)
-        lines.append(line)
-        prev = line
-    if group:
-        yield group, lines
+def _starts(text: str, spans: list[tuple[int, int]], lines: list[str], closed: list[bool],
+            bylines: list[bool], figure_tail: re.Pattern | None) -> list[int]:
+    """The lines that start a paragraph (by index): all but the wrapped ones."""
+    width = _wrap_width(lines, closed)
+    starts = [0]
+    for i in range(1, len(lines)):
+        prev, line = lines[i - 1], lines[i]
+        if (closed[i - 1] or bylines[i - 1] or bylines[i] or not _joins(prev, line, width)) and not (
+                prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail)):
+            starts.append(i)
+    return starts
 
 
 class _Head:
@@ -275,21 +289,30 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
     before the first paragraph of running text get the role ``chrome``: they
     are neither the title nor a heading. With ``figure_tail``
     (Packs.figure_tail_re), a line break inside a figure (9⏎万亿元) is a wrap."""
+    spans, lines = _lines(text)
+    if not lines:
+        return
+    # Each line is read once for these; a paragraph of one line (most are) takes them as its own.
+    closed = [_closed(line) for line in lines]
+    bylines = [_byline(line) for line in lines]
+    starts = _starts(text, spans, lines, closed, bylines, figure_tail)
     section: str | None = None
     head = _Head(chrome) if chrome is not None else None
-    for number, (spans, lines) in enumerate(_line_groups(text, figure_tail)):
-        if len(spans) == 1:
-            para, joins, origins = lines[0], (0,), (spans[0][0],)
+    for number, (first, end) in enumerate(zip(starts, starts[1:] + [len(lines)])):
+        start = spans[first][0]
+        if end - first == 1:
+            para, joins, origins = lines[first], (0,), (start,)
+            role = _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
-            for line in lines:
+            for line in lines[first:end]:
                 joins_l.append(pos)
                 pos += len(line)
-            para, joins, origins = "".join(lines), tuple(joins_l), tuple(s for s, _ in spans)
-        role = _role(para)
+            para, joins, origins = "".join(lines[first:end]), tuple(joins_l), tuple(s for s, _ in spans[first:end])
+            role = _role(para, _closed(para), _byline(para))
         if head is not None and head.open:
             role = head.role(para, role)
-        yield Paragraph(para, spans[0][0], spans[-1][1], joins, origins, number, role, section)
+        yield Paragraph(para, start, spans[end - 1][1], joins, origins, number, role, section)
         if role == "heading":
             section = para
 
