@@ -132,8 +132,10 @@ class SubjectReader:
         self._pending_sentences: list[tuple[int, str]] = []
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
-        #: The names each body paragraph brings in mid-way (see _read_events),
-        #: by paragraph number, read only when a record needs them.
+        #: The reporting bodies a body paragraph names (see _read_sources), and
+        #: those with its clause topics (see _read_topics), by paragraph number:
+        #: each read only when needed, once.
+        self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
         self._current: Paragraph | None = None
         #: Body paragraphs since the last one with figures, that one included:
@@ -145,10 +147,10 @@ class SubjectReader:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
         last = self._current
         if last is not None and last.role == "body":
-            if last.number in self._events and not any(p is last for p in self._pending):
+            if last.number in self._events and not (self._pending and self._pending[-1] is last):
                 # The paragraph just read was resolved while it was read: its last
                 # reporting body carries on into this one.
-                sources = [e for e in self._events[last.number] if not e.topic]
+                sources = self._sources[last.number]
                 if sources:
                     self.paragraph_subject = sources[-1].name
             # A topic stands in for a missing subject in its own paragraph and in
@@ -168,11 +170,22 @@ class SubjectReader:
         if paragraph.role in ("heading", "body"):
             self._pending.append(paragraph)
 
+    def _sources_of(self, paragraph: Paragraph) -> list[_Event]:
+        """The reporting bodies a body paragraph names, read once."""
+        sources = self._sources.get(paragraph.number)
+        if sources is None:
+            sources = self._sources[paragraph.number] = self._read_sources(paragraph)
+        return sources
+
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The names a body paragraph brings in mid-way, read once."""
+        """The names a body paragraph brings in mid-way, in order, read once."""
         events = self._events.get(paragraph.number)
         if events is None:
-            events = self._events[paragraph.number] = self._read_events(paragraph)
+            sources = self._sources_of(paragraph)
+            events = sources + self._read_topics(paragraph, sources)
+            if sources:
+                events.sort(key=lambda e: e.start)
+            self._events[paragraph.number] = events
         return events
 
     def _fallback(self) -> str | None:
@@ -222,9 +235,9 @@ class SubjectReader:
             subject = self._fallback()
         return found or subject
 
-    def _read_events(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies and clause topics of a body paragraph, in order."""
-        text, packs, events = paragraph.text, self.packs, []
+    def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
+        """The reporting bodies a body paragraph names, in order."""
+        text, packs, sources = paragraph.text, self.packs, []
         cues = [m.start() for m in packs.source_cue_re.finditer(text)]
         if cues:
             for start in _clause_starts(text, cues):
@@ -232,20 +245,25 @@ class SubjectReader:
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
-                        events.append(_Event(paragraph.to_original(start), name, False, 0))
-        if self._issuer is None:
-            sources = {e.start for e in events}
-            for m in packs.topics(text):
-                start = m.start("topic")
-                at = paragraph.to_original(start)
-                # 中国人民银行数据显示 is a reporting body, not the country.
-                if at not in sources and self._topic(text, start):
-                    end = _SENTENCE_END.search(text, start)
-                    sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
-                    events.append(_Event(at, m.group("topic"), True, sentence_end))
-            if sources:
-                events.sort(key=lambda e: e.start)
-        return events
+                        sources.append(_Event(paragraph.to_original(start), name, False, 0))
+        return sources
+
+    def _read_topics(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
+        """The clause topics of a body paragraph, in order, but for those that
+        open one of its reporting bodies ``sources``; none in a document a body issued."""
+        topics: list[_Event] = []
+        if self._issuer is not None:
+            return topics
+        text, taken = paragraph.text, {e.start for e in sources}
+        for m in self.packs.topics(text):
+            start = m.start("topic")
+            at = paragraph.to_original(start)
+            # 中国人民银行数据显示 is a reporting body, not the country.
+            if at not in taken and self._topic(text, start):
+                end = _SENTENCE_END.search(text, start)
+                sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
+                topics.append(_Event(at, m.group("topic"), True, sentence_end))
+        return topics
 
     def _topic(self, text: str, start: int) -> bool:
         """Whether the country word at ``start`` stands alone, not opening an
@@ -360,7 +378,7 @@ class SubjectReader:
         reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
             found = None
-            sources = ([e for e in self._events_of(paragraph) if not e.topic]
+            sources = (self._sources_of(paragraph)
                        if paragraph.role == "body" and paragraph is not self._current else ())
             if sources:
                 found = sources[-1].name
