@@ -142,6 +142,9 @@ class SubjectReader:
         #: where a topic may stand in for a missing subject.
         self._recent: list[Paragraph] = []
         self._read_figures = False  # whether the current paragraph has figures
+        #: The paragraph _fallback last looked for, and what it found.
+        self._fallback_for: Paragraph | None = None
+        self._fallback_name: str | None = None
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
@@ -189,12 +192,13 @@ class SubjectReader:
         return events
 
     def _fallback(self) -> str | None:
-        """The latest topic of the recent paragraphs, for where no one is named."""
-        for paragraph in reversed(self._recent):
-            topics = [e for e in self._events_of(paragraph) if e.topic]
-            if topics:
-                return topics[-1].name
-        return None
+        """The latest topic of the recent paragraphs, for where no one is named:
+        found once per paragraph, as the recent ones change only with the next."""
+        if self._fallback_for is not self._current:
+            self._fallback_for = self._current
+            self._fallback_name = next((e.name for paragraph in reversed(self._recent)
+                                        for e in reversed(self._events_of(paragraph)) if e.topic), None)
+        return self._fallback_name
 
     def enter_title(self, title: str) -> None:
         """Whom a document's title is about (a news story's or a plan's subject),
