@@ -64,6 +64,8 @@ class _Words:
     country: str | None
     generic: frozenset[str]
     trailing: tuple[str, ...]
+    #: For each of the packs' issuer patterns, a text any match holds (see _needed_text).
+    issuer_needs: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +84,26 @@ def _words(packs: Packs) -> _Words:
         packs.country_names[0] if packs.country_names else None,
         frozenset(packs.generic_places),
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
+        tuple(map(_needed_text, packs.issuer_res)),
     )
+
+
+def _needed_text(pattern: re.Pattern) -> str:
+    """A text every match of a pattern compiled by ``re`` holds: its longest run
+    of literal characters outside any group, repeat or branch (政府工作报告,
+    关于); "" when there is none or it cannot be told."""
+    if not isinstance(pattern, re.Pattern) or pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        from re import _constants as c, _parser as parser
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # anything the standard parser does not read: no test
+        return ""
+    longest = run = ""
+    for op, av in items:
+        run = run + chr(av) if op is c.LITERAL else ""
+        longest = max(longest, run, key=len)
+    return longest
 
 
 def jurisdiction(name: str, packs: Packs) -> str:
@@ -103,7 +124,9 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     passed over for one that does."""
     head = text[:_ISSUER_WINDOW]
     words = _words(packs)
-    for pattern in packs.issuer_res:
+    for pattern, needed in zip(packs.issuer_res, words.issuer_needs):
+        if needed not in head:
+            continue
         for m in pattern.finditer(head, **packs.scan_options):
             name = m.group("subject")
             if any(mark in m.group() for mark in words.government_marks) and not name.endswith("政府"):
