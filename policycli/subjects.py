@@ -8,6 +8,7 @@ and sentences are only read for a name when a record needs a subject.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +21,7 @@ _OPENING_CLAUSE = 24
 #: How far into a document its issuer is looked for.
 _ISSUER_WINDOW = 4000
 #: Marks that end a clause before a reporting clause (据…统计，; …；某部数据显示).
-_BREAK_MARKS = "，,；;：:。！？!?"
+_BREAK = re.compile("[，,；;：:。！？!?]")
 
 
 _SENTENCE_END = re.compile("[。！？!?]")
@@ -39,10 +40,12 @@ class _Event:
 
 
 def _clause_starts(text: str, cues: list[int]) -> list[int]:
-    """The starts of the clauses of ``text`` that hold one of the positions ``cues``."""
+    """The starts of the clauses of ``text`` that hold one of the positions ``cues`` (in order)."""
+    breaks = [m.start() for m in _BREAK.finditer(text, 0, cues[-1])]
     starts: list[int] = []
     for cue in cues:
-        start = max(text.rfind(mark, 0, cue) for mark in _BREAK_MARKS) + 1
+        before = bisect_left(breaks, cue)
+        start = breaks[before - 1] + 1 if before else 0
         if not starts or starts[-1] != start:
             starts.append(start)
     return starts
