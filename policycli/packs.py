@@ -561,9 +561,9 @@ class Packs:
         or space (none does)."""
         opening, after_break = self.topic_re
         m = opening.match(text)
-        if m is not None:
-            yield m
-        yield from after_break.finditer(text, m.end() if m is not None else 0)
+        if m is None:
+            return after_break.finditer(text)
+        return iter([m, *after_break.finditer(text, m.end())])
 
     @cached_property
     def page_chrome(self) -> PageChrome:
