@@ -271,12 +271,20 @@ class SubjectReader:
         cues = [m.start() for m in packs.source_cue_re.finditer(text)]
         if cues:
             for start in _clause_starts(text, cues):
-                m = packs.source_re.match(text, start, **self._options)
+                m = self._reporting_clause(text, start)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
                         sources.append(_Event(paragraph.to_original(start), name, False, 0))
         return sources
+
+    def _reporting_clause(self, text: str, start: int) -> re.Match | None:
+        """The reporting clause at ``start`` of ``text``: the first source pattern's match there."""
+        for pattern in self.packs.source_re:
+            m = pattern.match(text, start, **self._options)
+            if m is not None:
+                return m
+        return None
 
     def _read_topics(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
         """The clause topics of a body paragraph, in order, but for those that
