@@ -189,15 +189,19 @@ class SubjectReader:
                 self._recent = [last]
             else:
                 self._recent.append(last)
-        if paragraph.role == "heading":
+        role = paragraph.role
+        if role == "heading":
             self._recent = []
-        self._read_figures = False
-        self._pending_sentences.clear()
-        self._sentence_subject = None
-        self._sentence_at = -1
-        self._current = paragraph
-        if paragraph.role in ("heading", "body"):
             self._pending.append(paragraph)
+        elif role == "body":
+            self._pending.append(paragraph)
+        self._current = paragraph
+        self._read_figures = False
+        # Most paragraphs leave no sentence state behind (current sets the subject and its start together).
+        if self._sentence_subject is not None or self._pending_sentences:
+            self._pending_sentences.clear()
+            self._sentence_subject = None
+            self._sentence_at = -1
 
     def _sources_of(self, paragraph: Paragraph) -> list[_Event]:
         """The reporting bodies a body paragraph names, read once."""
