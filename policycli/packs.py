@@ -531,10 +531,19 @@ class Packs:
         return [self.compile_user(p, re.MULTILINE) for p in self.issuers]
 
     @cached_property
-    def source_re(self) -> regex.Pattern:
+    def source_re(self) -> list[regex.Pattern]:
         """A reporting clause naming who publishes the figures after it (据…统计,
-        …数据显示, …发布): matched at a clause's start, the name in group ``subject``."""
-        return self.compile_user(union(self.source_patterns))
+        …数据显示, …发布): patterns to try in order at a clause's start, the first
+        that matches naming it in group ``subject``. With the bundled packs alone,
+        one ``re`` pattern per pack pattern (``re`` takes no group name twice in
+        one pattern, and runs these faster than ``regex``); else their union, so
+        that one timeout bounds them all."""
+        if self.match_timeout is None:
+            try:
+                return [re.compile(_spell_han(p)) for p in self.source_patterns]
+            except re.error:
+                pass
+        return [self.compile_user(union(self.source_patterns))]
 
     @cached_property
     def source_cue_re(self) -> regex.Pattern:
@@ -561,9 +570,9 @@ class Packs:
         or space (none does)."""
         opening, after_break = self.topic_re
         m = opening.match(text)
-        if m is not None:
-            yield m
-        yield from after_break.finditer(text, m.end() if m is not None else 0)
+        if m is None:
+            return after_break.finditer(text)
+        return iter([m, *after_break.finditer(text, m.end())])
 
     @cached_property
     def page_chrome(self) -> PageChrome:
