@@ -412,6 +412,11 @@ class Packs:
         return self.compile_user(union(self.period_patterns))
 
     @cached_property
+    def period_scan(self) -> GuardedUnion:
+        """period_re for scanning a whole text, without the periods it cannot hold."""
+        return GuardedUnion(self.period_patterns, self.compile_user)
+
+    @cached_property
     def verb_re(self) -> regex.Pattern:
         # The check of the first character lets the scan pass over most
         # positions without trying the long list of words that hold no verb.
@@ -819,6 +824,95 @@ def last_char_class(pattern: str) -> re.Pattern | None:
     except Exception:  # anything the walk does not know: no shortcut, never a wrong one
         return None
     return re.compile(f"[{''.join(sorted(found))}]") if found else None
+
+
+class GuardedUnion:
+    """A union of patterns that, for a text holding none of a few texts (月份,
+    个月), leaves out the patterns that need one of them: those that ``re``
+    enters at every position it tries (see _entered) and whose every match
+    holds one of those texts. What the union finds is unchanged; the union
+    without them is compiled when first needed."""
+
+    def __init__(self, patterns: Sequence[str], compile_: Callable[[str], Any]):
+        self._patterns = list(patterns)
+        self._compile = compile_
+        self.full = compile_(union(self._patterns))
+        self._guarded: set[int] = set()
+        words: set[str] = set()
+        for i, pattern in enumerate(self._patterns):
+            texts = needed_texts(pattern) if _entered(pattern) else ()
+            if texts and min(map(len, texts)) > 1:
+                self._guarded.add(i)
+                words.update(texts)
+        self._any = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+        self._lean: Any = None
+
+    def pattern_for(self, text: str):
+        """The union, without the guarded patterns when ``text`` holds none of their texts."""
+        if self._any is None or self._any.search(text) is not None:
+            return self.full
+        if self._lean is None:
+            self._lean = self._compile(union([p for i, p in enumerate(self._patterns) if i not in self._guarded]))
+        return self._lean
+
+
+def _entered(pattern: str) -> bool:
+    """Whether ``re``, trying a union at a position, enters ``pattern`` whatever
+    the character there: it passes over one that opens with a literal, a class
+    or a branch of those at once, but not one that opens with an optional part
+    or a lookaround."""
+    try:
+        from re import _constants as c, _parser as parser
+        items = list(parser.parse(pattern))
+    except Exception:
+        return False
+    return bool(items) and items[0][0] not in (c.LITERAL, c.IN, c.BRANCH)
+
+
+def needed_texts(pattern: str) -> tuple[str, ...]:
+    """Texts one of which every match of ``pattern`` holds: a run of literal
+    characters outside any optional part (月份), or the texts the branches of
+    a group each need (假期|长假|期间); the choice whose shortest text is
+    longest. () when there is none or it cannot be told."""
+    try:
+        from re import _constants as c, _parser as parser
+        parsed = parser.parse(pattern)
+    except Exception:  # anything the standard parser does not read: no guard
+        return ()
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+
+    def best(choices: list[tuple[str, ...]]) -> tuple[str, ...]:
+        return max(choices, key=lambda texts: (min(map(len, texts)), -len(texts)), default=())
+
+    def walk(items) -> tuple[str, ...]:
+        choices: list[tuple[str, ...]] = []
+        run = ""
+        for op, av in items:
+            if op is c.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                choices.append((run,))
+                run = ""
+            if op is c.BRANCH:
+                branches = [walk(branch) for branch in av[1]]
+                if all(branches):
+                    choices.append(tuple(dict.fromkeys(t for texts in branches for t in texts)))
+            elif op is c.SUBPATTERN:
+                if av[1] or av[2]:
+                    raise ValueError("flags")
+                choices.append(walk(av[3]))
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] > 0:
+                choices.append(walk(av[2]))
+        if run:
+            choices.append((run,))
+        return best([texts for texts in choices if texts])
+
+    try:
+        return walk(list(parsed))
+    except ValueError:
+        return ()
 
 
 # --- loading ---------------------------------------------------------------
