@@ -408,6 +408,11 @@ class Packs:
         return self.compile_user(union([p for p in self.stop_patterns if not _literal_start(p)]))
 
     @cached_property
+    def stop_near_scan(self) -> GuardedUnion:
+        """stop_near_re for one window, without the patterns it cannot hold."""
+        return GuardedUnion([p for p in self.stop_patterns if not _literal_start(p)], self.compile_user, shortest=1)
+
+    @cached_property
     def period_re(self) -> regex.Pattern:
         return self.compile_user(union(self.period_patterns))
 
@@ -830,10 +835,11 @@ class GuardedUnion:
     """A union of patterns that, for a text holding none of a few texts (月份,
     个月), leaves out the patterns that need one of them: those that ``re``
     enters at every position it tries (see _entered) and whose every match
-    holds one of those texts. What the union finds is unchanged; the union
-    without them is compiled when first needed."""
+    holds one of those texts, each at least ``shortest`` characters long.
+    What the union finds is unchanged; the union without them is compiled
+    when first needed."""
 
-    def __init__(self, patterns: Sequence[str], compile_: Callable[[str], Any]):
+    def __init__(self, patterns: Sequence[str], compile_: Callable[[str], Any], shortest: int = 2):
         self._patterns = list(patterns)
         self._compile = compile_
         self.full = compile_(union(self._patterns))
@@ -841,15 +847,16 @@ class GuardedUnion:
         words: set[str] = set()
         for i, pattern in enumerate(self._patterns):
             texts = needed_texts(pattern) if _entered(pattern) else ()
-            if texts and min(map(len, texts)) > 1:
+            if texts and min(map(len, texts)) >= shortest:
                 self._guarded.add(i)
                 words.update(texts)
         self._any = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
         self._lean: Any = None
 
-    def pattern_for(self, text: str):
-        """The union, without the guarded patterns when ``text`` holds none of their texts."""
-        if self._any is None or self._any.search(text) is not None:
+    def pattern_for(self, text: str, pos: int = 0, endpos: int | None = None):
+        """The union, without the guarded patterns when ``text[pos:endpos]``
+        holds none of their texts (so no match within it can)."""
+        if self._any is None or self._any.search(text, pos, len(text) if endpos is None else endpos) is not None:
             return self.full
         if self._lean is None:
             self._lean = self._compile(union([p for i, p in enumerate(self._patterns) if i not in self._guarded]))
