@@ -169,7 +169,7 @@ class KindReader:
                 break
         for heading, title in self._headings[first:]:
             dated = not title and self._dated is not None and self._dated(heading)
-            mood = self._heading_mood(heading.text, title or heading.numbered or dated, dated)
+            mood = self._heading_mood(heading, title or dated, dated)
             if heading.top_level and not title:
                 self._mood = self._part_mood = mood
             elif mood and (title or dated or self._part_mood is None):
@@ -177,16 +177,17 @@ class KindReader:
         self._headings.clear()
         return self._mood
 
-    def _heading_mood(self, text: str, named: bool, dated: bool = False) -> str | None:
+    def _heading_mood(self, heading: Paragraph, named: bool, dated: bool = False) -> str | None:
         """fact under a review heading, target under a plan heading; when a heading
         names both (成就和…目标任务), the one named last governs what follows.
-        Unless ``named`` (the first heading, a numbered or a dated one), only a
+        Unless ``named`` (the first heading or a dated one) or numbered, only a
         short label or a heading that ends like a document's title has a mood.
         A ``dated`` heading that names neither sets the target mood."""
+        text = heading.text
         last = _last_match(self.words.section_words, text)
         if last is None:
             return "target" if dated else None
-        if named or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
+        if named or heading.numbered or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
             return last.lastgroup
         return None
 

@@ -77,7 +77,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     stops = _stop_spans(norm, packs)
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
-    near = packs.stop_near_re
+    near = packs.stop_near_scan
     options = packs.scan_options
     quantity = packs.quantity_re
     last_end = 0
@@ -97,8 +97,9 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         if mention is None:
             continue
         low, high = max(0, start - STOP_NEAR), end + STOP_NEAR
-        if near.search(norm, low, high, **options) and any(
-                s.start() < end and s.end() > start for s in near.finditer(norm, low, high, **options)):
+        stop = near.pattern_for(norm, low, high)
+        if stop.search(norm, low, high, **options) and any(
+                s.start() < end and s.end() > start for s in stop.finditer(norm, low, high, **options)):
             continue
         out.append(mention)
     return out

@@ -8,6 +8,7 @@ and sentences are only read for a name when a record needs a subject.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +21,7 @@ _OPENING_CLAUSE = 24
 #: How far into a document its issuer is looked for.
 _ISSUER_WINDOW = 4000
 #: Marks that end a clause before a reporting clause (据…统计，; …；某部数据显示).
-_BREAK_MARKS = "，,；;：:。！？!?"
+_BREAK = re.compile("[，,；;：:。！？!?]")
 
 
 _SENTENCE_END = re.compile("[。！？!?]")
@@ -39,10 +40,12 @@ class _Event:
 
 
 def _clause_starts(text: str, cues: list[int]) -> list[int]:
-    """The starts of the clauses of ``text`` that hold one of the positions ``cues``."""
+    """The starts of the clauses of ``text`` that hold one of the positions ``cues`` (in order)."""
+    breaks = [m.start() for m in _BREAK.finditer(text, 0, cues[-1])]
     starts: list[int] = []
     for cue in cues:
-        start = max(text.rfind(mark, 0, cue) for mark in _BREAK_MARKS) + 1
+        before = bisect_left(breaks, cue)
+        start = breaks[before - 1] + 1 if before else 0
         if not starts or starts[-1] != start:
             starts.append(start)
     return starts
@@ -64,6 +67,8 @@ class _Words:
     country: str | None
     generic: frozenset[str]
     trailing: tuple[str, ...]
+    #: For each of the packs' issuer patterns, a text any match holds (see _needed_text).
+    issuer_needs: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +87,26 @@ def _words(packs: Packs) -> _Words:
         packs.country_names[0] if packs.country_names else None,
         frozenset(packs.generic_places),
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
+        tuple(map(_needed_text, packs.issuer_res)),
     )
+
+
+def _needed_text(pattern: re.Pattern) -> str:
+    """A text every match of a pattern compiled by ``re`` holds: its longest run
+    of literal characters outside any group, repeat or branch (政府工作报告,
+    关于); "" when there is none or it cannot be told."""
+    if not isinstance(pattern, re.Pattern) or pattern.flags & re.IGNORECASE:
+        return ""
+    try:
+        from re import _constants as c, _parser as parser
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # anything the standard parser does not read: no test
+        return ""
+    longest = run = ""
+    for op, av in items:
+        run = run + chr(av) if op is c.LITERAL else ""
+        longest = max(longest, run, key=len)
+    return longest
 
 
 def jurisdiction(name: str, packs: Packs) -> str:
@@ -103,7 +127,9 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     passed over for one that does."""
     head = text[:_ISSUER_WINDOW]
     words = _words(packs)
-    for pattern in packs.issuer_res:
+    for pattern, needed in zip(packs.issuer_res, words.issuer_needs):
+        if needed not in head:
+            continue
         for m in pattern.finditer(head, **packs.scan_options):
             name = m.group("subject")
             if any(mark in m.group() for mark in words.government_marks) and not name.endswith("政府"):
@@ -132,23 +158,28 @@ class SubjectReader:
         self._pending_sentences: list[tuple[int, str]] = []
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
-        #: The names each body paragraph brings in mid-way (see _read_events),
-        #: by paragraph number, read only when a record needs them.
+        #: The reporting bodies a body paragraph names (see _read_sources), and
+        #: those with its clause topics (see _read_topics), by paragraph number:
+        #: each read only when needed, once.
+        self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
         self._current: Paragraph | None = None
         #: Body paragraphs since the last one with figures, that one included:
         #: where a topic may stand in for a missing subject.
         self._recent: list[Paragraph] = []
         self._read_figures = False  # whether the current paragraph has figures
+        #: The paragraph _fallback last looked for, and what it found.
+        self._fallback_for: Paragraph | None = None
+        self._fallback_name: str | None = None
 
     def enter(self, paragraph: Paragraph) -> None:
         """Take in a paragraph: a heading or body paragraph may name the subject."""
         last = self._current
         if last is not None and last.role == "body":
-            if last.number in self._events and not any(p is last for p in self._pending):
+            if last.number in self._events and not (self._pending and self._pending[-1] is last):
                 # The paragraph just read was resolved while it was read: its last
                 # reporting body carries on into this one.
-                sources = [e for e in self._events[last.number] if not e.topic]
+                sources = self._sources[last.number]
                 if sources:
                     self.paragraph_subject = sources[-1].name
             # A topic stands in for a missing subject in its own paragraph and in
@@ -158,30 +189,46 @@ class SubjectReader:
                 self._recent = [last]
             else:
                 self._recent.append(last)
-        if paragraph.role == "heading":
+        role = paragraph.role
+        if role == "heading":
             self._recent = []
-        self._read_figures = False
-        self._pending_sentences.clear()
-        self._sentence_subject = None
-        self._sentence_at = -1
-        self._current = paragraph
-        if paragraph.role in ("heading", "body"):
             self._pending.append(paragraph)
+        elif role == "body":
+            self._pending.append(paragraph)
+        self._current = paragraph
+        self._read_figures = False
+        # Most paragraphs leave no sentence state behind (current sets the subject and its start together).
+        if self._sentence_subject is not None or self._pending_sentences:
+            self._pending_sentences.clear()
+            self._sentence_subject = None
+            self._sentence_at = -1
+
+    def _sources_of(self, paragraph: Paragraph) -> list[_Event]:
+        """The reporting bodies a body paragraph names, read once."""
+        sources = self._sources.get(paragraph.number)
+        if sources is None:
+            sources = self._sources[paragraph.number] = self._read_sources(paragraph)
+        return sources
 
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The names a body paragraph brings in mid-way, read once."""
+        """The names a body paragraph brings in mid-way, in order, read once."""
         events = self._events.get(paragraph.number)
         if events is None:
-            events = self._events[paragraph.number] = self._read_events(paragraph)
+            sources = self._sources_of(paragraph)
+            events = sources + self._read_topics(paragraph, sources)
+            if sources:
+                events.sort(key=lambda e: e.start)
+            self._events[paragraph.number] = events
         return events
 
     def _fallback(self) -> str | None:
-        """The latest topic of the recent paragraphs, for where no one is named."""
-        for paragraph in reversed(self._recent):
-            topics = [e for e in self._events_of(paragraph) if e.topic]
-            if topics:
-                return topics[-1].name
-        return None
+        """The latest topic of the recent paragraphs, for where no one is named:
+        found once per paragraph, as the recent ones change only with the next."""
+        if self._fallback_for is not self._current:
+            self._fallback_for = self._current
+            self._fallback_name = next((e.name for paragraph in reversed(self._recent)
+                                        for e in reversed(self._events_of(paragraph)) if e.topic), None)
+        return self._fallback_name
 
     def enter_title(self, title: str) -> None:
         """Whom a document's title is about (a news story's or a plan's subject),
@@ -222,30 +269,43 @@ class SubjectReader:
             subject = self._fallback()
         return found or subject
 
-    def _read_events(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies and clause topics of a body paragraph, in order."""
-        text, packs, events = paragraph.text, self.packs, []
+    def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
+        """The reporting bodies a body paragraph names, in order."""
+        text, packs, sources = paragraph.text, self.packs, []
         cues = [m.start() for m in packs.source_cue_re.finditer(text)]
         if cues:
             for start in _clause_starts(text, cues):
-                m = packs.source_re.match(text, start, **self._options)
+                m = self._reporting_clause(text, start)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
-                        events.append(_Event(paragraph.to_original(start), name, False, 0))
-        if self._issuer is None:
-            sources = {e.start for e in events}
-            for m in packs.topics(text):
-                start = m.start("topic")
-                at = paragraph.to_original(start)
-                # 中国人民银行数据显示 is a reporting body, not the country.
-                if at not in sources and self._topic(text, start):
-                    end = _SENTENCE_END.search(text, start)
-                    sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
-                    events.append(_Event(at, m.group("topic"), True, sentence_end))
-            if sources:
-                events.sort(key=lambda e: e.start)
-        return events
+                        sources.append(_Event(paragraph.to_original(start), name, False, 0))
+        return sources
+
+    def _reporting_clause(self, text: str, start: int) -> re.Match | None:
+        """The reporting clause at ``start`` of ``text``: the first source pattern's match there."""
+        for pattern in self.packs.source_re:
+            m = pattern.match(text, start, **self._options)
+            if m is not None:
+                return m
+        return None
+
+    def _read_topics(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
+        """The clause topics of a body paragraph, in order, but for those that
+        open one of its reporting bodies ``sources``; none in a document a body issued."""
+        topics: list[_Event] = []
+        if self._issuer is not None:
+            return topics
+        text, taken = paragraph.text, {e.start for e in sources}
+        for m in self.packs.topics(text):
+            start = m.start("topic")
+            at = paragraph.to_original(start)
+            # 中国人民银行数据显示 is a reporting body, not the country.
+            if at not in taken and self._topic(text, start):
+                end = _SENTENCE_END.search(text, start)
+                sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
+                topics.append(_Event(at, m.group("topic"), True, sentence_end))
+        return topics
 
     def _topic(self, text: str, start: int) -> bool:
         """Whether the country word at ``start`` stands alone, not opening an
@@ -360,7 +420,7 @@ class SubjectReader:
         reach += _OPENING_CLAUSE
         for paragraph in reversed(self._pending):
             found = None
-            sources = ([e for e in self._events_of(paragraph) if not e.topic]
+            sources = (self._sources_of(paragraph)
                        if paragraph.role == "body" and paragraph is not self._current else ())
             if sources:
                 found = sources[-1].name

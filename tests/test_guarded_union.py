@@ -1,0 +1,84 @@
+"""GuardedUnion and needed_texts: a union that leaves out, for a text, the
+patterns it cannot match must find exactly what the whole union finds."""
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLES
+from policycli.packs import GuardedUnion, default_packs, last_char_class, needed_texts
+
+
+@pytest.mark.parametrize("pattern, texts", [
+    (r"(?:\d{4}年|今年)?\d{1,2}月份", ("月份",)),
+    (r"(?:春节|国庆|五一)节?(?:假期|期间)", ("假期", "期间")),  # the fewer texts
+    (r"(?:前|近)\d个月", ("个月",)),
+    (r"(?<![较比])上年", ("上年",)),
+    (r"\d+(?:期|号)?", ()),  # an optional part is needed by no match
+    (r"\d(?=热线)", ()),  # nor is what a lookaround reads
+    (r"(?i)abc", ()),  # case-insensitive: no literal is needed as written
+])
+def test_needed_texts(pattern, texts):
+    assert needed_texts(pattern) == texts
+
+
+@pytest.mark.parametrize("pattern, last, not_last", [
+    (r"(?:了|的)+$", "的", "额"),
+    (r"(?:年|月)?[，\s]+$", " ", "年"),
+    (r"\d+$", "7", "元"),
+])
+def test_last_char_class(pattern, last, not_last):
+    cls = last_char_class(pattern)
+    assert cls.match(last) and not cls.match(not_last)
+
+
+def test_last_char_class_unknown():
+    assert last_char_class(r".+$") is None
+    assert last_char_class(r"[^a]$") is None
+
+
+def _spans(pattern, text, pos=0, endpos=None):
+    endpos = len(text) if endpos is None else endpos
+    return [m.span() for m in pattern.finditer(text, pos, endpos)]
+
+
+def _unions():
+    packs = default_packs()
+    return {"periods": packs.period_scan, "stops": packs.stop_near_scan}
+
+
+def test_guards_are_taken():
+    """The bundled periods and stops have patterns worth leaving out; else this test is moot."""
+    for guarded in _unions().values():
+        assert guarded._guarded
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("name", ["periods", "stops"])
+def test_same_matches_on_samples(sample, name):
+    guarded = _unions()[name]
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        for pos in range(0, len(line), 7):
+            end = min(len(line), pos + 25)
+            assert _spans(guarded.pattern_for(line, pos, end), line, pos, end) == _spans(guarded.full, line, pos, end)
+
+
+_PIECES = ["2025年", "今年", "3月份", "1—2月份", "春节", "假期", "期间", "前3个月", "近两个月", "上年", "较上年",
+           "增长", "5%", "12月31日", "第5期", "，", "。", "“", "”", "十四五", "A级", "3位数", "5人制", "8时30分"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 40), st.integers(0, 40))
+def test_same_matches_on_built_texts(pieces, a, b):
+    text = "".join(pieces)
+    pos, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for guarded in _unions().values():
+        assert _spans(guarded.pattern_for(text, pos, end), text, pos, end) == _spans(guarded.full, text, pos, end)
+
+
+def test_lean_union_leaves_out():
+    """A text with none of the needed texts gets the lean union, one with one of them the whole."""
+    guarded = GuardedUnion([r"(?:\d{4}年)?\d{1,2}月份", r"\d{4}年"], re.compile)
+    assert guarded.pattern_for("2025年增长5%") is not guarded.full
+    assert guarded.pattern_for("2025年3月份") is guarded.full
