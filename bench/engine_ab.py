@@ -1,0 +1,81 @@
+"""Paired A/B of the engine's speed: this checkout against an earlier commit.
+
+Checks the base commit out into a temporary git worktree, then runs, in turn
+and ``--rounds`` times, one process per engine that times ``extract_text``
+over the texts of a folder (CPU seconds, best of two passes after a warm-up
+pass that also compiles every pattern). Each round pairs the two runs, so a
+drift in the machine's speed tilts neither; the median of the per-round
+ratios is the figure to quote. Both engines must give the same number of
+records for the comparison to be about speed alone; a difference is printed.
+
+Usage: python bench/engine_ab.py --base COMMIT [--rounds N] [--folder DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Run in a fresh interpreter with the engine under test first on sys.path.
+_PASS = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from policycli import extract_text
+texts = [f.read_text(encoding="utf-8-sig") for f in sorted(Path(sys.argv[2]).glob("*.txt"))]
+records = sum(len(extract_text(t)) for t in texts)
+best = float("inf")
+for _ in range(2):
+    start = time.process_time()
+    for t in texts:
+        extract_text(t)
+    best = min(best, time.process_time() - start)
+print(best, records)
+"""
+
+
+def one_run(engine: Path, folder: Path) -> tuple[float, int]:
+    """CPU seconds of the best pass and the number of records, for the engine at ``engine``."""
+    out = subprocess.run([sys.executable, "-c", _PASS, str(engine), str(folder)],
+                         capture_output=True, text=True, cwd=tempfile.gettempdir(), check=True)
+    seconds, records = out.stdout.split()
+    return float(seconds), int(records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="the commit to compare against")
+    parser.add_argument("--rounds", type=int, default=7, help="paired rounds (default 7)")
+    parser.add_argument("--folder", type=Path, default=ROOT.parent / "shared" / "bench")
+    args = parser.parse_args()
+    if not sorted(args.folder.glob("*.txt")):
+        sys.exit(f"{args.folder}: no .txt files to time")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base), args.base],
+                       check=True, capture_output=True)
+        try:
+            pairs = []
+            for _ in range(args.rounds):
+                pairs.append((one_run(base, args.folder), one_run(ROOT, args.folder)))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
+                           check=False, capture_output=True)
+
+    base_times = [b[0] for b, _ in pairs]
+    new_times = [n[0] for _, n in pairs]
+    ratios = sorted(n / b for b, n in zip(base_times, new_times))
+    print(f"base {args.base}: median {statistics.median(base_times):.2f} s CPU per pass, {pairs[0][0][1]:,} records")
+    print(f"this checkout: median {statistics.median(new_times):.2f} s CPU per pass, {pairs[0][1][1]:,} records")
+    print(f"ratio this/base: median {statistics.median(ratios):.3f} over {len(ratios)} paired rounds "
+          f"({ratios[0]:.3f}–{ratios[-1]:.3f})")
+
+
+if __name__ == "__main__":
+    main()
