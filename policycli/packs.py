@@ -732,6 +732,39 @@ def union(patterns: Sequence[str]) -> str:
     return f"(?=[{''.join(re.escape(c) for c in sorted(starts))}])(?:{body})" if starts else body
 
 
+def _edge_members(items, last: bool, member: Callable) -> tuple[set[str], bool]:
+    """What a match of the parsed ``items`` can begin with (or, with ``last``,
+    end with): the union of ``member(kind, arg)`` over the literals and class
+    members it can open (close) on, and whether every match has one. Raises
+    ValueError on what the walk does not know (a wildcard, a backreference)."""
+    from re import _constants as c
+
+    found: set[str] = set()
+    for op, av in (reversed(items) if last else items):
+        if op is c.LITERAL:
+            return found | member(c.LITERAL, av), True
+        if op is c.IN:
+            for kind, arg in av:
+                found |= member(kind, arg)
+            return found, True
+        if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
+            inner, done = _edge_members(av[-1] if op is c.SUBPATTERN else av, last, member)
+        elif op is c.BRANCH:
+            results = [_edge_members(branch, last, member) for branch in av[1]]
+            inner, done = set().union(*(r[0] for r in results)), all(r[1] for r in results)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            inner, done = _edge_members(av[2], last, member)
+            done = done and av[0] > 0
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        else:
+            raise ValueError(op)
+        found |= inner
+        if done:
+            return found, True
+    return found, False
+
+
 def _first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can begin with, or None when unknown
     (syntax the standard parser does not read, or a class too wide to list)."""
@@ -740,41 +773,17 @@ def _first_chars(pattern: str) -> set[str] | None:
     except ImportError:
         return None
 
-    def walk(items) -> tuple[set[str], bool]:
-        found: set[str] = set()
-        for op, av in items:
-            if op is c.LITERAL:
-                return found | {chr(av)}, True
-            if op is c.IN:
-                for kind, arg in av:
-                    if kind is c.LITERAL:
-                        found.add(chr(arg))
-                    elif kind is c.RANGE and arg[1] - arg[0] <= 2000:
-                        found.update(chr(x) for x in range(arg[0], arg[1] + 1))
-                    elif kind is c.CATEGORY and arg is c.CATEGORY_DIGIT:
-                        found.update("0123456789０１２３４５６７８９")
-                    else:
-                        raise ValueError(kind)
-                return found, True
-            if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
-                inner, done = walk(av[-1] if op is c.SUBPATTERN else av)
-            elif op is c.BRANCH:
-                results = [walk(branch) for branch in av[1]]
-                inner, done = set().union(*(r[0] for r in results)), all(r[1] for r in results)
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                inner, done = walk(av[2])
-                done = done and av[0] > 0
-            elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-                continue
-            else:
-                raise ValueError(op)
-            found |= inner
-            if done:
-                return found, True
-        return found, False
+    def chars(kind, arg) -> set[str]:
+        if kind is c.LITERAL:
+            return {chr(arg)}
+        if kind is c.RANGE and arg[1] - arg[0] <= 2000:
+            return {chr(x) for x in range(arg[0], arg[1] + 1)}
+        if kind is c.CATEGORY and arg is c.CATEGORY_DIGIT:
+            return set("0123456789０１２３４５６７８９")
+        raise ValueError(kind)
 
     try:
-        found, complete = walk(list(parser.parse(pattern)))
+        found, complete = _edge_members(list(parser.parse(pattern)), False, chars)
     except Exception:  # anything the walk does not know: no prefilter, never a wrong one
         return None
     return found if complete and found else None
@@ -792,40 +801,15 @@ def last_char_class(pattern: str) -> re.Pattern | None:
         return None
     categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
 
-    def walk(items) -> tuple[set[str], bool]:
-        """The class members a match of ``items`` can end with, and whether it always ends with one."""
-        found: set[str] = set()
-        for op, av in reversed(items):
-            if op is c.LITERAL:
-                return found | {re.escape(chr(av))}, True
-            if op is c.IN:
-                for kind, arg in av:
-                    if kind is c.LITERAL:
-                        found.add(re.escape(chr(arg)))
-                    elif kind is c.RANGE:
-                        found.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
-                    else:
-                        found.add(categories[arg])  # a negated class or other category: unknown
-                return found, True
-            if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
-                inner, done = walk(av[-1] if op is c.SUBPATTERN else av)
-            elif op is c.BRANCH:
-                results = [walk(branch) for branch in av[1]]
-                inner, done = set().union(*(r[0] for r in results)), all(r[1] for r in results)
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                inner, done = walk(av[2])
-                done = done and av[0] > 0
-            elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-                continue
-            else:
-                raise ValueError(op)
-            found |= inner
-            if done:
-                return found, True
-        return found, False
+    def members(kind, arg) -> set[str]:
+        if kind is c.LITERAL:
+            return {re.escape(chr(arg))}
+        if kind is c.RANGE:
+            return {f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}"}
+        return {categories[arg]}  # a negated class or another category: unknown
 
     try:
-        found, _ = walk(list(parser.parse(_spell_han(pattern))))
+        found, _ = _edge_members(list(parser.parse(_spell_han(pattern))), True, members)
     except Exception:  # anything the walk does not know: no shortcut, never a wrong one
         return None
     return re.compile(f"[{''.join(sorted(found))}]") if found else None
