@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .cues import CLAUSE_BREAK
-from .packs import Packs
+from .packs import Packs, needed_texts
 from .segment import Paragraph, Sentence
 
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
@@ -67,8 +67,8 @@ class _Words:
     country: str | None
     generic: frozenset[str]
     trailing: tuple[str, ...]
-    #: For each of the packs' issuer patterns, a text any match holds (see _needed_text).
-    issuer_needs: tuple[str, ...]
+    #: For each of the packs' issuer patterns, texts one of which any match holds (see _issuer_needs).
+    issuer_needs: tuple[tuple[str, ...], ...]
 
 
 @lru_cache(maxsize=8)
@@ -87,26 +87,16 @@ def _words(packs: Packs) -> _Words:
         packs.country_names[0] if packs.country_names else None,
         frozenset(packs.generic_places),
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
-        tuple(map(_needed_text, packs.issuer_res)),
+        tuple(map(_issuer_needs, packs.issuer_res)),
     )
 
 
-def _needed_text(pattern: re.Pattern) -> str:
-    """A text every match of a pattern compiled by ``re`` holds: its longest run
-    of literal characters outside any group, repeat or branch (政府工作报告,
-    关于); "" when there is none or it cannot be told."""
+def _issuer_needs(pattern) -> tuple[str, ...]:
+    """Texts one of which every match of an issuer pattern holds (政府工作报告,
+    关于), for a pattern ``re`` compiled without ignoring case; () otherwise."""
     if not isinstance(pattern, re.Pattern) or pattern.flags & re.IGNORECASE:
-        return ""
-    try:
-        from re import _constants as c, _parser as parser
-        items = list(parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # anything the standard parser does not read: no test
-        return ""
-    longest = run = ""
-    for op, av in items:
-        run = run + chr(av) if op is c.LITERAL else ""
-        longest = max(longest, run, key=len)
-    return longest
+        return ()
+    return needed_texts(pattern.pattern)
 
 
 def jurisdiction(name: str, packs: Packs) -> str:
@@ -128,7 +118,7 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     head = text[:_ISSUER_WINDOW]
     words = _words(packs)
     for pattern, needed in zip(packs.issuer_res, words.issuer_needs):
-        if needed not in head:
+        if needed and not any(word in head for word in needed):
             continue
         for m in pattern.finditer(head, **packs.scan_options):
             name = m.group("subject")
