@@ -19,7 +19,7 @@ from .cues import Cues, first_break
 from .packs import Packs, alternation, union
 from .quantities import Mention
 from .record import Record
-from .segment import Paragraph, Sentence
+from .segment import Paragraph, Sentence, from_last
 
 #: A heading this short is a section label (主要目标, 重点任务) that can set a mood.
 _LABEL_MAX = 10
@@ -161,13 +161,7 @@ class KindReader:
         A top-level heading other than the title resets both moods whatever the
         headings before it said, so those are passed over unread.
         """
-        first = 0
-        for k in range(len(self._headings) - 1, -1, -1):
-            heading, title = self._headings[k]
-            if heading.top_level and not title:
-                first = k
-                break
-        for heading, title in self._headings[first:]:
+        for heading, title in from_last(self._headings, lambda entry: entry[0].top_level and not entry[1]):
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading, title or dated, dated)
             if heading.top_level and not title:

@@ -12,7 +12,7 @@ import re
 
 from .cues import Cues
 from .packs import Packs
-from .segment import Paragraph
+from .segment import Paragraph, from_last
 
 #: A part's number, then its label up to the first full stop or colon: （二）发展目标。
 _LABEL = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))\s*([^，,。；;：:！？!?]*)(.?)")
@@ -47,12 +47,8 @@ class ModalityReader:
         one that starts a top-level part: it resets the section whatever those
         before it said. A short run-in label ending in a full stop may name a
         part's commitment word (（三）发展目标。)."""
-        parts, first = self._parts, 0
-        for k in range(len(parts) - 1, -1, -1):
-            if (parts[k].role == "heading" or _LABEL.match(parts[k].text)) and parts[k].top_level:
-                first = k
-                break
-        for paragraph in parts[first:]:
+        starts = from_last(self._parts, lambda p: (p.role == "heading" or _LABEL.match(p.text)) and p.top_level)
+        for paragraph in starts:
             m = _LABEL.match(paragraph.text)
             if m is None and paragraph.role != "heading":
                 continue
@@ -65,7 +61,7 @@ class ModalityReader:
                 self._part = self._section = word
             else:
                 self._section = word or self._part
-        parts.clear()
+        self._parts.clear()
 
     def section(self) -> str | None:
         """The commitment word the label of the current part names, if any."""

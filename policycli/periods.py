@@ -16,7 +16,7 @@ import regex
 
 from .cues import CLAUSE_BREAK, Cues
 from .packs import Packs, union
-from .segment import Paragraph, Sentence
+from .segment import Paragraph, Sentence, from_last
 
 #: A figure stands at most this many characters after its year's 的 (2020年的约6000只).
 _YEAR_GAP = 3
@@ -98,12 +98,7 @@ class PeriodReader:
         """Read the headings entered since last time, in order, for the period of the
         section; those before the last top-level one are passed over, as it resets
         the section whatever they said."""
-        first = 0
-        for k in range(len(self._headings) - 1, -1, -1):
-            if self._headings[k].top_level:
-                first = k
-                break
-        for heading in self._headings[first:]:
+        for heading in from_last(self._headings, lambda h: h.top_level):
             period = self._heading_period(heading)
             if heading.top_level:
                 self._part = self._section = period

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import re
 
@@ -321,3 +321,15 @@ def segment(text: str) -> Iterator[Sentence]:
     """Sentences of ``text`` in order, with paragraph, role and section."""
     for paragraph in paragraphs(text):
         yield from paragraph.sentences()
+
+
+_T = TypeVar("_T")
+
+
+def from_last(items: Sequence[_T], resets: Callable[[_T], bool]) -> Sequence[_T]:
+    """``items`` from the last one for which ``resets`` holds (all of them when
+    none does): a heading that resets its section makes the ones before it moot."""
+    for k in range(len(items) - 1, -1, -1):
+        if resets(items[k]):
+            return items[k:]
+    return items
