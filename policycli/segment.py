@@ -232,10 +232,11 @@ def _splits_figure(prev: str, nxt: str, gap: str, figure_tail: re.Pattern | None
     """Whether the one line break between ``prev`` and ``nxt`` stands inside a
     figure (达到9⏎万亿元左右): ``prev`` ends in digits and ``nxt`` opens with
     what ``figure_tail`` (the packs' scale words and units) reads as their rest.
-    Table rows (tab-joined cells) and bylines are never joined this way."""
+    Table rows (tab-joined cells) are never joined this way, nor bylines (the
+    caller has those per line)."""
     if figure_tail is None or not prev[-1].isdigit() or "\t" in prev:
         return False
-    if not _FIGURE_END.search(prev, max(0, len(prev) - _FIGURE_MAX)) or _byline(prev) or _byline(nxt):
+    if not _FIGURE_END.search(prev, max(0, len(prev) - _FIGURE_MAX)):
         return False
     breaks = sum(gap.count(c) for c in _BREAKS) - gap.count("\r\n")
     return breaks == 1 and figure_tail.match(nxt) is not None
@@ -248,8 +249,9 @@ def _starts(text: str, spans: list[tuple[int, int]], lines: list[str], closed: l
     starts = [0]
     for i in range(1, len(lines)):
         prev, line = lines[i - 1], lines[i]
-        if (closed[i - 1] or bylines[i - 1] or bylines[i] or not _joins(prev, line, width)) and not (
-                prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail)):
+        byline = bylines[i - 1] or bylines[i]
+        if (closed[i - 1] or byline or not _joins(prev, line, width)) and (byline or not (
+                prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail))):
             starts.append(i)
     return starts
 
