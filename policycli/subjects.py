@@ -20,9 +20,6 @@ from .segment import Paragraph, Sentence
 _OPENING_CLAUSE = 24
 #: How far into a document its issuer is looked for.
 _ISSUER_WINDOW = 4000
-#: Marks that end a clause before a reporting clause (据…统计，; …；某部数据显示).
-_BREAK = re.compile("[，,；;：:。！？!?]")
-
 
 _SENTENCE_END = re.compile("[。！？!?]")
 
@@ -40,8 +37,9 @@ class _Event:
 
 
 def _clause_starts(text: str, cues: list[int]) -> list[int]:
-    """The starts of the clauses of ``text`` that hold one of the positions ``cues`` (in order)."""
-    breaks = [m.start() for m in _BREAK.finditer(text, 0, cues[-1])]
+    """The starts of the clauses of ``text`` that hold one of the positions ``cues``
+    (in order): a reporting clause follows a clause break (据…统计，; …；某部数据显示)."""
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(text, 0, cues[-1])]
     starts: list[int] = []
     for cue in cues:
         before = bisect_left(breaks, cue)
