@@ -405,7 +405,7 @@ class Packs:
     @cached_property
     def stop_near_re(self) -> regex.Pattern:
         """The other stop patterns, matched only near each quantity (see STOP_NEAR)."""
-        return self.compile_user(union([p for p in self.stop_patterns if not _literal_start(p)]))
+        return self.stop_near_scan.full
 
     @cached_property
     def stop_near_scan(self) -> GuardedUnion:
@@ -414,7 +414,7 @@ class Packs:
 
     @cached_property
     def period_re(self) -> regex.Pattern:
-        return self.compile_user(union(self.period_patterns))
+        return self.period_scan.full
 
     @cached_property
     def period_scan(self) -> GuardedUnion:
