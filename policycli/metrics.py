@@ -144,25 +144,26 @@ class MetricReader:
                 clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
                 clause_after: str, subject: str | None) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
-        ls = spans[index][0]
-        if verb_span and verb_span[2] in self.words.shares:
+        words = self.words
+        ls, le = spans[index]
+        count = mention.unit_kind == "count"
+        if verb_span and verb_span[2] in words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
-        following = self._following(clause_after) if mention.unit_kind == "count" else ""
-        le = spans[index][1]
-        if (mention.unit_kind == "count" and not following and index + 1 < len(spans)
-                and spans[index + 1][0] == le):
+        following = self._following(clause_after) if count else ""
+        if count and not following and index + 1 < len(spans) and spans[index + 1][0] == le:
             # 出台7批28项税费优惠政策: a count right before another counts the same noun.
             following = self._following(clause_after[spans[index + 1][1] - le:])
-        if following.startswith(self.words.predicates):
+        if following and following.startswith(words.predicates):
             following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:
-            between = self.words.list_split.split(between)[-1]
-        if following and self.words.list_split.search(between):
+            between = words.list_split.split(between)[-1]
+        if following and words.list_split.search(between):
             between = ""
-        cleaned = self._clean(between, subject)
-        between = self._trim_end(cleaned)
+        # An empty phrase has nothing to clean or trim: most figures with a verb right before them.
+        cleaned = self._clean(between, subject) if between else between
+        between = self._trim_end(cleaned) if cleaned else cleaned
         settled = between == cleaned  # nothing at its end to trim
         distributed = False  # the phrase is one item of a 分别 list
         if not between and not following and verb_span:
@@ -171,11 +172,11 @@ class MetricReader:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
-            while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
+            while earlier_verb and (earlier_verb[2] in words.shares or earlier_verb[2] in words.adjacent):
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
             respective = None
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
-                if text[earlier_verb[0] - 1:earlier_verb[0]] in self.words.separators:
+                if text[earlier_verb[0] - 1:earlier_verb[0]] in words.separators:
                     # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
                     # opening an item of a 分别 list belongs to it; the list starts before it.
                     respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
@@ -184,13 +185,17 @@ class MetricReader:
             if not distributed:
                 respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
                                                            verb_span)
-            between = self._clean(respective, subject)
+            between = self._clean(respective, subject) if respective else respective
             settled = False
-        phrase = between if settled and not following else self._trim_end(between + following)
-        if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
+        if settled and not following:
+            phrase = between
+        else:
+            phrase = between + following
+            phrase = self._trim_end(phrase) if phrase else phrase
+        if clause_after.startswith("的") and clause_after.startswith(words.grants, 1):
             # 给予最高不超过500万元的补助: the amount of what is granted.
             phrase = self._trim_end(self._following(clause_after[1:]))
-        elif not phrase and mention.unit_kind != "count" and clause_after.startswith("的"):
+        elif not phrase and not count and clause_after.startswith("的"):
             # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
             # nothing before it measures the noun after its 的.
             phrase = self._trim_end(self._following(clause_after[1:]))
@@ -198,16 +203,17 @@ class MetricReader:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
             # named thing right after it.
             after = self._following(clause_after)
-            ends = any(head.end() == len(after) for head in self.words.heads.finditer(after))
+            ends = any(head.end() == len(after) for head in words.heads.finditer(after))
             if ends and not self._opens_predicate(after):
                 phrase = after
         if phrase:
-            base = self.words.comparison.search(phrase)
+            base = words.comparison.search(phrase)
             if base:
                 phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
-        if phrase in self.words.places:
+        if phrase in words.places:
             return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
-        indicator = cues.last("indicator", ls, prev_end)
+        indicator = cues.last_entry("indicator", ls, prev_end)
+        indicator = indicator[2] if indicator else None
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
                 and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
             return indicator
@@ -353,5 +359,5 @@ class MetricReader:
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
         # The pattern is anchored at the start: one match, not a search.
-        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
+        m = words.trim_leading.match(phrase, **self._options) if phrase else None
         return phrase[m.end():] if m else phrase
