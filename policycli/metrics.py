@@ -227,33 +227,38 @@ class MetricReader:
 
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
-        stop = self.words.stop_after.search(clause_after)
-        if stop and stop.group() in "的、" and self.packs.modifier_re.match(clause_after):
+        words = self.words
+        stop = words.stop_after.search(clause_after)
+        mark = stop.group() if stop else None
+        if mark is not None and mark in "的、" and self.packs.modifier_re.match(clause_after):
             # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
             # past the modifiers, the head noun they qualify names what is
             # counted, when one of the head words ends it.
-            if stop.group() == "、":
-                stop = self.words.modifier_end.search(clause_after)
-        if stop and stop.group() == "的" and self.packs.modifier_re.match(clause_after):
-            rest = clause_after[stop.end():]
-            end = self.words.stop_after.search(rest)
-            head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
-            if head and head.end() <= 16:
-                return rest[:head.end()]
-        if stop and stop.group() == "的" and stop.start():
+            if mark == "、":
+                stop = words.modifier_end.search(clause_after)
+                mark = stop.group() if stop else None
+            if mark == "的":
+                rest = clause_after[stop.end():]
+                end = words.stop_after.search(rest)
+                head = words.heads.search(rest, 0, end.start() if end else len(rest))
+                if head and head.end() <= 16:
+                    return rest[:head.end()]
+        if mark == "的" and stop.start():
             # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
             # one before 的, when a head word ends it, is what is counted.
-            end = self.words.stop_after.search(clause_after, stop.end())
+            end = words.stop_after.search(clause_after, stop.end())
             end = end.start() if end else len(clause_after)
-            head = self.words.heads.search(clause_after, stop.end(), end)
+            head = words.heads.search(clause_after, stop.end(), end)
             if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
                 return clause_after[:end]
-        following = clause_after[:stop.start() if stop else len(clause_after)][:_FOLLOWING_MAX]
-        heads = [m.end() for m in self.words.heads.finditer(following)]
+        following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
+        unread = True  # the first head word is looked for only once a verb stands past the first character
         for verb in self.packs.verb_re.finditer(following, 1):
-            if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
+            if unread:
+                head, unread = words.heads.search(following), False
+            if (head.end() <= verb.start()) if head else verb.start() >= 2:
                 return following[:verb.start()]
-        if stop and following and stop.start() == len(following) and stop.group() in self.words.separators:
+        if stop and following and stop.start() == len(following) and mark in words.separators:
             return clause_after[:self._list_end(clause_after, stop)]
         return following
 
