@@ -252,12 +252,15 @@ class MetricReader:
             if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
                 return clause_after[:end]
         following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
-        unread = True  # the first head word is looked for only once a verb stands past the first character
-        for verb in self.packs.verb_re.finditer(following, 1):
-            if unread:
-                head, unread = words.heads.search(following), False
-            if (head.end() <= verb.start()) if head else verb.start() >= 2:
-                return following[:verb.start()]
+        verb_re = self.packs.verb_re
+        verb = verb_re.search(following, 1)
+        if verb:
+            # Most counts have no verb past their noun's first character: the head is read only here.
+            head = words.heads.search(following)
+            while verb:
+                if (head.end() <= verb.start()) if head else verb.start() >= 2:
+                    return following[:verb.start()]
+                verb = verb_re.search(following, verb.end())
         if stop and following and stop.start() == len(following) and mark in words.separators:
             return clause_after[:self._list_end(clause_after, stop)]
         return following
