@@ -79,15 +79,15 @@ class VerbReader:
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
-        start = -1
+        after_verb = found[1] if found else clause_start
         for word in words.starts:
-            at = text.rfind(word, clause_start, ls)
-            if at > start:
-                start = at
-        if start >= 0 and (found is None or found[1] <= start):
-            result = self._result(clause_after)
-            if result:
-                return result, None  # 比重从10.64%增加到17.92%: 10.64% changes by the verb after it
+            if text.find(word, after_verb, ls) >= 0:
+                # A start word (从) past the last verb: 比重从10.64%增加到17.92%:
+                # 10.64% changes by the verb after it.
+                result = self._result(clause_after)
+                if result:
+                    return result, None
+                break
         comparators, adjacent = words.long_comparators, words.adjacent
         while found and ((found[2] in comparators and self._in_comparator(text, found))
                          or (found[2] in adjacent and not self._adjacent(text, found[1], ls, spans))):
