@@ -109,7 +109,9 @@ def _words(packs: Packs) -> _Words:
     periods = union(packs.period_patterns)
     trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
-    trailing = f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"
+    # The union leads with the characters a word, period or mark can start with:
+    # the search for the trailing run passes over the other positions at once.
+    trailing = f"(?:{union([trailing, f'(?<=.)(?:{periods})', '[，,、；;：:]'])}|\\s)+$"
     return _Words(
         packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
