@@ -109,7 +109,9 @@ def _words(packs: Packs) -> _Words:
     periods = union(packs.period_patterns)
     trailing = alternation([*packs.metric_trim_trailing, *packs.prefix_comparators,
                      *(c[0] for c in packs.circumfixes), *packs.modality])
-    trailing = f"(?:{trailing}|(?<=.)(?:{periods})|[，,、；;：:\\s])+$"
+    # The union leads with the characters a word, period or mark can start with:
+    # the search for the trailing run passes over the other positions at once.
+    trailing = f"(?:{union([trailing, f'(?<=.)(?:{periods})', '[，,、；;：:]'])}|\\s)+$"
     return _Words(
         packs.compile_user(f"^(?:{_ITEM_MARK}|{alternation(packs.metric_trim_leading)}|{periods}|[，,、；;：:\\s])+"),
         packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
@@ -144,25 +146,26 @@ class MetricReader:
                 clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
                 clause_after: str, subject: str | None) -> str | None:
         """What the quantity counts or measures: the words around it in its clause."""
-        ls = spans[index][0]
-        if verb_span and verb_span[2] in self.words.shares:
+        words = self.words
+        ls, le = spans[index]
+        count = mention.unit_kind == "count"
+        if verb_span and verb_span[2] in words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
-        following = self._following(clause_after) if mention.unit_kind == "count" else ""
-        le = spans[index][1]
-        if (mention.unit_kind == "count" and not following and index + 1 < len(spans)
-                and spans[index + 1][0] == le):
+        following = self._following(clause_after) if count else ""
+        if count and not following and index + 1 < len(spans) and spans[index + 1][0] == le:
             # 出台7批28项税费优惠政策: a count right before another counts the same noun.
             following = self._following(clause_after[spans[index + 1][1] - le:])
-        if following.startswith(self.words.predicates):
+        if following and following.startswith(words.predicates):
             following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:
-            between = self.words.list_split.split(between)[-1]
-        if following and self.words.list_split.search(between):
+            between = words.list_split.split(between)[-1]
+        if following and words.list_split.search(between):
             between = ""
-        cleaned = self._clean(between, subject)
-        between = self._trim_end(cleaned)
+        # An empty phrase has nothing to clean or trim: most figures with a verb right before them.
+        cleaned = self._clean(between, subject) if between else between
+        between = self._trim_end(cleaned) if cleaned else cleaned
         settled = between == cleaned  # nothing at its end to trim
         distributed = False  # the phrase is one item of a 分别 list
         if not between and not following and verb_span:
@@ -171,11 +174,11 @@ class MetricReader:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
             earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
-            while earlier_verb and (earlier_verb[2] in self.words.shares or earlier_verb[2] in self.words.adjacent):
+            while earlier_verb and (earlier_verb[2] in words.shares or earlier_verb[2] in words.adjacent):
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
             respective = None
             if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
-                if text[earlier_verb[0] - 1:earlier_verb[0]] in self.words.separators:
+                if text[earlier_verb[0] - 1:earlier_verb[0]] in words.separators:
                     # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
                     # opening an item of a 分别 list belongs to it; the list starts before it.
                     respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
@@ -184,13 +187,17 @@ class MetricReader:
             if not distributed:
                 respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
                                                            verb_span)
-            between = self._clean(respective, subject)
+            between = self._clean(respective, subject) if respective else respective
             settled = False
-        phrase = between if settled and not following else self._trim_end(between + following)
-        if clause_after.startswith("的") and clause_after.startswith(self.words.grants, 1):
+        if settled and not following:
+            phrase = between
+        else:
+            phrase = between + following
+            phrase = self._trim_end(phrase) if phrase else phrase
+        if clause_after.startswith("的") and clause_after.startswith(words.grants, 1):
             # 给予最高不超过500万元的补助: the amount of what is granted.
             phrase = self._trim_end(self._following(clause_after[1:]))
-        elif not phrase and mention.unit_kind != "count" and clause_after.startswith("的"):
+        elif not phrase and not count and clause_after.startswith("的"):
             # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
             # nothing before it measures the noun after its 的.
             phrase = self._trim_end(self._following(clause_after[1:]))
@@ -198,16 +205,17 @@ class MetricReader:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
             # named thing right after it.
             after = self._following(clause_after)
-            ends = any(head.end() == len(after) for head in self.words.heads.finditer(after))
+            ends = any(head.end() == len(after) for head in words.heads.finditer(after))
             if ends and not self._opens_predicate(after):
                 phrase = after
         if phrase:
-            base = self.words.comparison.search(phrase)
+            base = words.comparison.search(phrase)
             if base:
                 phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
-        if phrase in self.words.places:
+        if phrase in words.places:
             return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
-        indicator = cues.last("indicator", ls, prev_end)
+        indicator = cues.last_entry("indicator", ls, prev_end)
+        indicator = indicator[2] if indicator else None
         if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
                 and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
             return indicator
@@ -221,33 +229,41 @@ class MetricReader:
 
     def _following(self, clause_after: str) -> str:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
-        stop = self.words.stop_after.search(clause_after)
-        if stop and stop.group() in "的、" and self.packs.modifier_re.match(clause_after):
+        words = self.words
+        stop = words.stop_after.search(clause_after)
+        mark = stop.group() if stop else None
+        if mark is not None and mark in "的、" and self.packs.modifier_re.match(clause_after):
             # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
             # past the modifiers, the head noun they qualify names what is
             # counted, when one of the head words ends it.
-            if stop.group() == "、":
-                stop = self.words.modifier_end.search(clause_after)
-        if stop and stop.group() == "的" and self.packs.modifier_re.match(clause_after):
-            rest = clause_after[stop.end():]
-            end = self.words.stop_after.search(rest)
-            head = self.words.heads.search(rest, 0, end.start() if end else len(rest))
-            if head and head.end() <= 16:
-                return rest[:head.end()]
-        if stop and stop.group() == "的" and stop.start():
+            if mark == "、":
+                stop = words.modifier_end.search(clause_after)
+                mark = stop.group() if stop else None
+            if mark == "的":
+                rest = clause_after[stop.end():]
+                end = words.stop_after.search(rest)
+                head = words.heads.search(rest, 0, end.start() if end else len(rest))
+                if head and head.end() <= 16:
+                    return rest[:head.end()]
+        if mark == "的" and stop.start():
             # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
             # one before 的, when a head word ends it, is what is counted.
-            end = self.words.stop_after.search(clause_after, stop.end())
+            end = words.stop_after.search(clause_after, stop.end())
             end = end.start() if end else len(clause_after)
-            head = self.words.heads.search(clause_after, stop.end(), end)
+            head = words.heads.search(clause_after, stop.end(), end)
             if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
                 return clause_after[:end]
-        following = clause_after[:stop.start() if stop else len(clause_after)][:_FOLLOWING_MAX]
-        heads = [m.end() for m in self.words.heads.finditer(following)]
-        for verb in self.packs.verb_re.finditer(following, 1):
-            if (heads and heads[0] <= verb.start()) or (not heads and verb.start() >= 2):
-                return following[:verb.start()]
-        if stop and following and stop.start() == len(following) and stop.group() in self.words.separators:
+        following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
+        verb_re = self.packs.verb_re
+        verb = verb_re.search(following, 1)
+        if verb:
+            # Most counts have no verb past their noun's first character: the head is read only here.
+            head = words.heads.search(following)
+            while verb:
+                if (head.end() <= verb.start()) if head else verb.start() >= 2:
+                    return following[:verb.start()]
+                verb = verb_re.search(following, verb.end())
+        if stop and following and stop.start() == len(following) and mark in words.separators:
             return clause_after[:self._list_end(clause_after, stop)]
         return following
 
@@ -353,5 +369,5 @@ class MetricReader:
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
         # The pattern is anchored at the start: one match, not a search.
-        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
+        m = words.trim_leading.match(phrase, **self._options) if phrase else None
         return phrase[m.end():] if m else phrase

@@ -26,6 +26,7 @@ class _Words:
     frame_open: re.Pattern
     list_split: re.Pattern
     heads: re.Pattern
+    #: The longer comparator words each verb ends (超过: 不超过), for the verbs that end one.
     long_comparators: dict[str, tuple[str, ...]]
     levels: frozenset[str]
     nominal: frozenset[str]
@@ -46,8 +47,8 @@ def _words(packs: Packs) -> _Words:
         re.compile(alternation(packs.frame_open)),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
-        {verb: tuple(word for word in packs.prefix_comparators if word.endswith(verb) and word != verb)
-         for verb in packs.verbs},
+        {verb: longer for verb in packs.verbs
+         if (longer := tuple(word for word in packs.prefix_comparators if word.endswith(verb) and word != verb))},
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
         tuple(packs.elaboration_words),
@@ -72,41 +73,43 @@ class VerbReader:
         """The governing verb and its (start, end, text) in the sentence (None when it follows the number)."""
         if mention.is_verb:
             return text[ls:ls + mention.end - mention.start], None
-        if self.words.frame_open.search(text, max(clause_start, ls - _FRAME_REACH), ls):
-            m = self.words.frame_close.match(clause_after)
+        words = self.words
+        if words.frame_open.search(text, max(clause_start, ls - _FRAME_REACH), ls):
+            m = words.frame_close.match(clause_after)
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
-        start = -1
-        for word in self.words.starts:
-            at = text.rfind(word, clause_start, ls)
-            if at > start:
-                start = at
-        if start >= 0 and (found is None or found[1] <= start):
-            result = self._result(clause_after)
-            if result:
-                return result, None  # 比重从10.64%增加到17.92%: 10.64% changes by the verb after it
-        while found and (self._in_comparator(text, found)
-                         or (found[2] in self.words.adjacent and not self._adjacent(text, found[1], ls, spans))):
+        after_verb = found[1] if found else clause_start
+        for word in words.starts:
+            if text.find(word, after_verb, ls) >= 0:
+                # A start word (从) past the last verb: 比重从10.64%增加到17.92%:
+                # 10.64% changes by the verb after it.
+                result = self._result(clause_after)
+                if result:
+                    return result, None
+                break
+        comparators, adjacent = words.long_comparators, words.adjacent
+        while found and ((found[2] in comparators and self._in_comparator(text, found))
+                         or (found[2] in adjacent and not self._adjacent(text, found[1], ls, spans))):
             # 给予最高不超过500万元: 给予; 培育产值超百亿元企业2家: 培育
             found = cues.last_entry("verb", found[0], clause_start)
-        if found and (found[2] in self.words.yielding or found[2] in self.words.objects):
+        if found and (found[2] in words.yielding or found[2] in words.objects):
             earlier = self._before(cues, found[0], clause_start)
-            if earlier and (earlier[1] == found[0] or found[2] in self.words.objects):
+            if earlier and (earlier[1] == found[0] or found[2] in words.objects):
                 found = earlier  # 建成超200家: 超 only compares; 完成固定资产投资: 完成
-        if found and self.words.heads.fullmatch(text, found[1], ls):
+        if found and words.heads.fullmatch(text, found[1], ls):
             earlier = self._before(cues, found[0], clause_start)
             if earlier:
                 found = earlier
-        elif found and found[1] == ls and mention.unit_kind == "count" and found[2] in self.words.nominal:
+        elif found and found[1] == ls and mention.unit_kind == "count" and found[2] in words.nominal:
             # 深化作风能力提升12项长效机制: 提升 belongs to the noun phrase that the
             # clause's first verb governs (开展补贴性培训: 开展, not 补贴).
             first, at = None, found[0]
             while (earlier := self._before(cues, at, clause_start)) is not None:
                 at = earlier[0]
-                if earlier[2] not in self.words.levels:  # 累计开展…: 开展
+                if earlier[2] not in words.levels:  # 累计开展…: 开展
                     first = earlier
-            if (first and first[1] < found[0] and not self.words.list_split.search(text, first[1], found[0])
+            if (first and first[1] < found[0] and not words.list_split.search(text, first[1], found[0])
                     and not any(cues.last_entry(cue, found[0], first[1]) for cue in ("future", "modality"))):
                 found = first  # not across a list, or a 将 (改造完成后将惠及1200余户: 惠及)
         return (found[2], found) if found else (None, None)
@@ -152,8 +155,7 @@ class VerbReader:
 
     def _in_comparator(self, text: str, verb: tuple[int, int, str]) -> bool:
         """Whether ``verb`` ends a longer comparator word (the 超过 of 不超过)."""
-        return any(len(word) > len(verb[2]) and text.endswith(word, 0, verb[1])
-                   for word in self.words.long_comparators.get(verb[2], ()))
+        return text.endswith(self.words.long_comparators.get(verb[2], ()), 0, verb[1])
 
     def elaborates(self, text: str, cues: Cues, ls: int) -> bool:
         """Whether the clause holding position ``ls`` opens with an elaboration (其中)."""
