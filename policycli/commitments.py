@@ -134,24 +134,15 @@ class CommitmentReader:
                                self.periods.deadline, self.periods.before_window(period))
         if verb is None:
             verb = self.verbs.after(mention, cues, le, le + len(clause_after))
+        # Positional, in the order of the schema's fields: a record is built for
+        # every figure, and keyword arguments cost it three times as much.
         return Record(
-            doc=self.doc,
-            start=mention.start,
-            end=mention.end,
-            text=self.text[mention.start:mention.end],
-            value=_exact(mention.value),
-            value_max=None if mention.value_max is None else _exact(mention.value_max),
-            unit=mention.unit,
-            unit_kind=mention.unit_kind,
-            comparator=mention.comparator,
-            kind=kind,
-            subject=subject,
-            verb=verb,
-            metric=metric,
-            modality=modality or (self.modality.section() if kind != "fact" else None),
-            period=period or opened or (self.periods.section() if kind != "fact" else None),
-            sentence=_excerpt(text, ls, le),
-            section=sentence.section,
+            self.doc, mention.start, mention.end, self.text[mention.start:mention.end],
+            _exact(mention.value), None if mention.value_max is None else _exact(mention.value_max),
+            mention.unit, mention.unit_kind, mention.comparator, kind, subject, verb, metric,
+            modality or (self.modality.section() if kind != "fact" else None),  # modality
+            period or opened or (self.periods.section() if kind != "fact" else None),  # period
+            _excerpt(text, ls, le), sentence.section,
         )
 
 

@@ -260,7 +260,10 @@ class SubjectReader:
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
         """The reporting bodies a body paragraph names, in order."""
         text, packs, sources = paragraph.text, self.packs, []
-        cues = [m.start() for m in packs.source_cue_re.finditer(text)]
+        first = packs.source_cue_re.search(text)
+        if first is None:
+            return sources  # most paragraphs name no source: one search, no list
+        cues = [m.start() for m in packs.source_cue_re.finditer(text, first.start())]
         if cues:
             for start in _clause_starts(text, cues):
                 m = self._reporting_clause(text, start)
