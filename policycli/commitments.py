@@ -166,9 +166,14 @@ def _exact(value: float) -> int | float:
 
 
 def mentions_by_sentence(sentences: Iterable[Sentence], mentions: Sequence[Mention]):
-    """Pairs of (sentence, its mentions), every sentence included, in order."""
+    """Pairs of (sentence, its mentions), in order, every sentence up to the one
+    that holds the last mention: no reader keeps what a paragraph's later
+    sentences say past the paragraph, so they need not be cut or read."""
     starts = [m.start for m in mentions]
+    last = starts[-1] if starts else -1
     for sentence in sentences:
+        if sentence.start > last:
+            return
         i = bisect_left(starts, sentence.start)
         j = bisect_left(starts, sentence.end, i)
         yield sentence, [m for m in mentions[i:j] if m.end <= sentence.end]
