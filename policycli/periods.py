@@ -82,13 +82,16 @@ class PeriodReader:
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
-        a heading other than the title may name the period of its section."""
-        self._sentences.clear()
-        self._read = 0
-        self._carried = None
-        self._carried_deadline = False
-        self._inherited = None
-        self.deadline = False
+        a heading other than the title may name the period of its section. The
+        paragraph's own state changes only once a body sentence is taken in, so
+        it is reset only then (most paragraphs entered are headings)."""
+        if self._sentences:
+            self._sentences.clear()
+            self._read = 0
+            self._carried = None
+            self._carried_deadline = False
+            self._inherited = None
+            self.deadline = False
         if paragraph.role == "heading" and not title:
             self._headings.append(paragraph)
             if len(self._headings) > _PENDING_MAX:
