@@ -77,12 +77,14 @@ class KindReader:
         """Take in a paragraph: a heading (``title``: the document's first) may
         set the mood, a body paragraph's opening may set its own."""
         self.paragraph_mood = None
-        self._opening = None
-        if paragraph.role == "heading":
-            self._headline_records = []
+        role = paragraph.role
+        if role == "heading":
+            self._opening = None
+            if self._headline_records:
+                self._headline_records = []
             self._headings.append((paragraph, title))
-        elif paragraph.role == "body":
-            self._opening = paragraph
+        else:
+            self._opening = paragraph if role == "body" else None
 
     def read(self, text: str, mention: Mention, cues: Cues, modality: str | None,
              clause_start: int, ls: int, verb: str | None, opened: str | None = None,
@@ -92,40 +94,39 @@ class KindReader:
         deadline there is a future cue. ``stale``: the figure's period is a year
         before the document's window (2024年，园区实现产值382亿元, in a plan for
         2025—2027), so whatever else it reads as, it is a fact."""
-        kind = self._kind(text, mention, cues, modality, clause_start, ls, verb, opened, deadline)
-        return "fact" if stale else kind
-
-    def _kind(self, text: str, mention: Mention, cues: Cues, modality: str | None,
-              clause_start: int, ls: int, verb: str | None, opened: str | None, deadline: bool) -> str:
-        counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
-        if self.words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
+        if stale:
+            return "fact"  # the moods read below are read as well when a later record needs them
+        words = self.words
+        if words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
-        if modality and self._section_mood() != "fact":
+        if modality and (self._section_mood() if self._headings else self._mood) != "fact":
             # Under a review heading a commitment word reports an estimate or
             # an old aim (预计增长16.4%, 完成年度目标): the figure is a fact.
             return "target"
-        if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
+        if cues.last_entry("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
+        fact_re = self.packs.fact_re
         if self._opening is not None:
             opening = self._opening.text
-            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening, 0, first_break(opening)) else None
+            self.paragraph_mood = "fact" if fact_re.search(opening, 0, first_break(opening)) else None
             self._opening = None
-        mood = self.paragraph_mood or self._section_mood()
-        if mood == "fact" or self.packs.fact_re.match(text):
+        mood = self.paragraph_mood or (self._section_mood() if self._headings else self._mood)
+        if mood == "fact" or fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
+        counted_programme = mention.unit_kind == "count" and verb in words.plan_verbs
         future = cues.last_entry("future", ls)
-        if future and future[2].startswith("到") and self.words.span_open.search(text, 0, future[0], **self._options):
+        if future and future[2].startswith("到") and words.span_open.search(text, 0, future[0], **self._options):
             future = None  # 从2010年…到2020年: the end of a span of years, no deadline
         if future is None and opened is not None and deadline:
             future = (0, 0, opened)
         if future:
             fact = cues.last_entry("fact", ls, future[1])
-            if fact and fact[2] in self.words.present_cues:
+            if fact and fact[2] in words.present_cues:
                 return "fact"  # 今年将…，目前已梳理出1500多个项目: the plan's state so far
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"
-        if mood == "target" or text.endswith(self.words.norms, 0, ls):
+        if mood == "target" or text.endswith(words.norms, 0, ls):
             return "target"  # under a plan heading, or after a bound that prescribes (比例不低于30%)
         return "fact"
 
