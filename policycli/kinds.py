@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from .cues import Cues, first_break
-from .packs import Packs, alternation, union
+from .packs import Packs, alternation, last_char_class, union
 from .quantities import Mention
 from .record import Record
 from .segment import Paragraph, Sentence, from_last
@@ -34,6 +34,8 @@ class _Words:
 
     plan_verbs: frozenset[str]
     baseline: regex.Pattern
+    #: What the character before a figure must be for ``baseline`` to end there (None: not known).
+    baseline_end: re.Pattern | None
     section_words: regex.Pattern
     title_end: regex.Pattern
     present_cues: frozenset[str]
@@ -44,15 +46,35 @@ class _Words:
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
+    baseline = f"(?:{union(packs.baseline_patterns)})$"
     return _Words(
         frozenset(packs.plan_verbs),
-        packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
+        packs.compile_user(baseline),
+        _end_class(baseline),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(packs.present_cues),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
         tuple(packs.norm_words),
     )
+
+
+def _end_class(pattern: str) -> re.Pattern | None:
+    """A one-character pattern that the last character of every match of the
+    end-anchored ``pattern`` matches, or a newline (before which ``$`` matches
+    too); None when not known, or when a match may be empty and so end
+    anywhere. A figure after a character it does not match has no such match
+    before it, which one ``match`` tells instead of a search of the window."""
+    last = last_char_class(pattern)
+    if last is None:
+        return None
+    try:
+        from re import _parser as parser
+        if parser.parse(pattern).getwidth()[0] == 0:
+            return None
+    except Exception:  # syntax the standard parser does not read: no shortcut
+        return None
+    return re.compile(f"{last.pattern}|\n")
 
 
 class KindReader:
@@ -97,7 +119,9 @@ class KindReader:
         if stale:
             return "fact"  # the moods read below are read as well when a later record needs them
         words = self.words
-        if words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
+        end = words.baseline_end
+        if ((end is None or end.match(text, ls - 1))
+                and words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options)):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
         if modality and (self._section_mood() if self._headings else self._mood) != "fact":
             # Under a review heading a commitment word reports an estimate or
