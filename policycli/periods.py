@@ -58,6 +58,14 @@ def _words(packs: Packs) -> _Words:
     )
 
 
+@lru_cache(maxsize=256)
+def _opens_future(packs: Packs, period: str) -> bool:
+    """Whether ``period`` opens with its future cue; a document names the same few
+    periods again and again, so each is scanned once."""
+    lead = Cues(period, packs, packs.scan_options).last_entry("future", len(period))
+    return lead is not None and lead[0] == 0
+
+
 class PeriodReader:
     """The period of each record: the sentence's own, else the one a sentence
     before it in the paragraph opens with, else the section heading's."""
@@ -224,8 +232,7 @@ class PeriodReader:
 
     def _is_deadline(self, period: str) -> bool:
         """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not."""
-        lead = Cues(period, self.packs, self._options).last_entry("future", len(period))
-        return lead is not None and lead[0] == 0
+        return _opens_future(self.packs, period)
 
     def section(self) -> str | None:
         """The period the nearest section heading above names, if any."""
