@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import regex
 
@@ -26,6 +27,7 @@ _LABEL_MAX = 10
 #: How far before a quantity a baseline phrase (由2020年的) is looked for.
 _BASELINE = 16
 _CLOSERS = "》”）)」』"
+_TOP_LEVEL = attrgetter("top_level")
 
 
 @dataclass(slots=True)
@@ -90,7 +92,8 @@ class KindReader:
         self._options = packs.scan_options
         self._mood: str | None = None
         self._part_mood: str | None = None  # the mood the latest top-level heading names
-        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
+        self._headings: list[Paragraph] = []  # headings whose mood is unread, oldest first
+        self._title: Paragraph | None = None  # the document's title
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
@@ -104,7 +107,9 @@ class KindReader:
             self._opening = None
             if self._headline_records:
                 self._headline_records = []
-            self._headings.append((paragraph, title))
+            self._headings.append(paragraph)
+            if title:
+                self._title = paragraph
         else:
             self._opening = paragraph if role == "body" else None
 
@@ -184,9 +189,11 @@ class KindReader:
         （一）圆满完成…保障任务 reports work done.
 
         A top-level heading other than the title resets both moods whatever the
-        headings before it said, so those are passed over unread.
+        headings before it said, so those are passed over unread (the title is
+        the first heading of all: none stands before it).
         """
-        for heading, title in from_last(self._headings, lambda entry: entry[0].top_level and not entry[1]):
+        for heading in from_last(self._headings, _TOP_LEVEL):
+            title = heading is self._title
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading, title or dated, dated)
             if heading.top_level and not title:
