@@ -39,6 +39,8 @@ class _Words:
     #: What the character before a figure must be for ``baseline`` to end there (None: not known).
     baseline_end: re.Pattern | None
     section_words: regex.Pattern
+    #: The same words in one plain alternation, which re skips through to a word's first character.
+    any_section_word: re.Pattern
     title_end: regex.Pattern
     present_cues: frozenset[str]
     span_open: regex.Pattern
@@ -54,6 +56,7 @@ def _words(packs: Packs) -> _Words:
         packs.compile_user(baseline),
         _end_class(baseline),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
+        re.compile(alternation([*packs.fact_sections, *packs.target_sections])),
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(packs.present_cues),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
@@ -210,7 +213,7 @@ class KindReader:
         short label or a heading that ends like a document's title has a mood.
         A ``dated`` heading that names neither sets the target mood."""
         text = heading.text
-        last = _last_match(self.words.section_words, text)
+        last = _last_match(self.words.section_words, text, self.words.any_section_word)
         if last is None:
             return "target" if dated else None
         if named or heading.numbered or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
@@ -227,10 +230,12 @@ def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
     return any(a[i:i + least] in b for i in range(len(a) - least + 1))
 
 
-def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
-    """The last match of ``pattern`` in ``text``, or None (most texts have none:
-    one search tells, before the matches are walked)."""
-    first = pattern.search(text)
+def _last_match(pattern: re.Pattern, text: str, probe: re.Pattern) -> re.Match | None:
+    """The last match of ``pattern`` in ``text``, or None. Most texts have none:
+    ``probe``, matching where ``pattern`` does but without its groups, tells
+    where the first one starts, faster than ``pattern`` itself (re passes over
+    a text to a word's first character only in a plain alternation)."""
+    first = probe.search(text)
     if first is None:
         return None
     return deque(pattern.finditer(text, first.start()), maxlen=1)[0]
