@@ -28,6 +28,8 @@ _LABEL_MAX = 10
 _BASELINE = 16
 _CLOSERS = "》”）)」』"
 _TOP_LEVEL = attrgetter("top_level")
+#: A group that sets flags for its part of a pattern: (?i:…), (?a-i:…).
+_SCOPED_FLAGS = re.compile(r"\(\?[a-zA-Z-]+[:)]")
 
 
 @dataclass(slots=True)
@@ -54,7 +56,7 @@ def _words(packs: Packs) -> _Words:
     return _Words(
         frozenset(packs.plan_verbs),
         packs.compile_user(baseline),
-        _end_class(baseline),
+        _end_class(baseline, packs.compile_user),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
         re.compile(alternation([*packs.fact_sections, *packs.target_sections])),
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
@@ -64,12 +66,15 @@ def _words(packs: Packs) -> _Words:
     )
 
 
-def _end_class(pattern: str) -> re.Pattern | None:
+def _end_class(pattern: str, compile_: Callable[[str], re.Pattern]) -> re.Pattern | None:
     """A one-character pattern that the last character of every match of the
     end-anchored ``pattern`` matches, or a newline (before which ``$`` matches
-    too); None when not known, or when a match may be empty and so end
-    anywhere. A figure after a character it does not match has no such match
-    before it, which one ``match`` tells instead of a search of the window."""
+    too), compiled as ``pattern`` is; None when not known, when a match may be
+    empty and so end anywhere, or when a scoped flag (?i:…) may widen what a
+    character matches. A figure after a character it does not match has no
+    such match before it, which one ``match`` tells instead of a search."""
+    if _SCOPED_FLAGS.search(pattern):
+        return None
     last = last_char_class(pattern)
     if last is None:
         return None
@@ -79,7 +84,7 @@ def _end_class(pattern: str) -> re.Pattern | None:
             return None
     except Exception:  # syntax the standard parser does not read: no shortcut
         return None
-    return re.compile(f"{last.pattern}|\n")
+    return compile_(f"{last.pattern}|\n")
 
 
 class KindReader:
