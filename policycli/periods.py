@@ -148,9 +148,10 @@ class PeriodReader:
     def _predicates(self, text: str) -> bool:
         """Whether a verb in heading ``text`` has words after it, as a headline's
         does (…进出口增长5%); one that ends the heading is the action noun it
-        names (2025年工作安排, 主要目标任务)."""
+        names (2025年工作安排, 主要目标任务). verb_re is a word list, compiled
+        with ``re`` whatever the packs: it takes no timeout."""
         end = len(text.rstrip(" 。：:"))
-        return any(m.end() < end for m in self.packs.verb_re.finditer(text, **self._options))
+        return any(m.end() < end for m in self.packs.verb_re.finditer(text))
 
     def sentence(self, sentence: Sentence) -> None:
         """Take in a sentence: a body paragraph's sentences may open with a period,
