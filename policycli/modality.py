@@ -9,7 +9,6 @@ the record writes.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .cues import Cues
 from .packs import Packs
@@ -23,14 +22,6 @@ _MARKER_START = frozenset("一二三四五六七八九十（(0123456789")
 _LABEL_MAX = 10
 #: Paragraphs that may start a part are read when a record needs them, or when this many wait.
 _PENDING_MAX = 32
-
-
-@lru_cache(maxsize=256)
-def _label_word(packs: Packs, label: str) -> str | None:
-    """The last commitment word of a part's short label (发展目标); the same few
-    labels recur, so each is scanned once."""
-    found = Cues(label, packs, packs.scan_options).last_entry("modality", len(label))
-    return found[2] if found else None
 
 
 class ModalityReader:
@@ -64,7 +55,8 @@ class ModalityReader:
             label = m.group(1) if m else paragraph.text
             word = None
             if m and m.group(2) == "。" and len(label) <= _LABEL_MAX:
-                word = _label_word(self.packs, label)
+                found = Cues(label, self.packs, self._options).last_entry("modality", len(label))
+                word = found[2] if found else None
             if paragraph.top_level:
                 self._part = self._section = word
             else:

@@ -60,14 +60,6 @@ def _words(packs: Packs) -> _Words:
     )
 
 
-@lru_cache(maxsize=256)
-def _opens_future(packs: Packs, period: str) -> bool:
-    """Whether ``period`` opens with its future cue; a document names the same few
-    periods again and again, so each is scanned once."""
-    lead = Cues(period, packs, packs.scan_options).last_entry("future", len(period))
-    return lead is not None and lead[0] == 0
-
-
 class PeriodReader:
     """The period of each record: the sentence's own, else the one a sentence
     before it in the paragraph opens with, else the section heading's."""
@@ -89,6 +81,7 @@ class PeriodReader:
         self._headings: list[Paragraph] = []  # headings not yet read for a period, oldest first
         self._base_text: str | None = None  # the sentence whose comparison bases are known
         self._bases: dict[int, bool] = {}  # for each period start in it, whether it is a base
+        self._deadlines: dict[str, bool] = {}  # for each period read, whether it opens with its future cue
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
@@ -234,8 +227,13 @@ class PeriodReader:
         return found
 
     def _is_deadline(self, period: str) -> bool:
-        """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not."""
-        return _opens_future(self.packs, period)
+        """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not.
+        A document names the same few periods again and again: each is scanned once."""
+        found = self._deadlines.get(period)
+        if found is None:
+            lead = Cues(period, self.packs, self._options).last_entry("future", len(period))
+            found = self._deadlines[period] = lead is not None and lead[0] == 0
+        return found
 
     def section(self) -> str | None:
         """The period the nearest section heading above names, if any."""
