@@ -12,11 +12,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import regex
 
 from .cues import Cues, first_break
-from .packs import Packs, alternation, union
+from .packs import Packs, alternation, last_char_class, union
 from .quantities import Mention
 from .record import Record
 from .segment import Paragraph, Sentence, from_last
@@ -26,6 +27,9 @@ _LABEL_MAX = 10
 #: How far before a quantity a baseline phrase (由2020年的) is looked for.
 _BASELINE = 16
 _CLOSERS = "》”）)」』"
+_TOP_LEVEL = attrgetter("top_level")
+#: A group that sets flags for its part of a pattern: (?i:…), (?a-i:…).
+_SCOPED_FLAGS = re.compile(r"\(\?[a-zA-Z-]+[:)]")
 
 
 @dataclass(slots=True)
@@ -34,7 +38,11 @@ class _Words:
 
     plan_verbs: frozenset[str]
     baseline: regex.Pattern
+    #: What the character before a figure must be for ``baseline`` to end there (None: not known).
+    baseline_end: re.Pattern | None
     section_words: regex.Pattern
+    #: The same words in one plain alternation, which re skips through to a word's first character.
+    any_section_word: re.Pattern
     title_end: regex.Pattern
     present_cues: frozenset[str]
     span_open: regex.Pattern
@@ -44,15 +52,39 @@ class _Words:
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
+    baseline = f"(?:{union(packs.baseline_patterns)})$"
     return _Words(
         frozenset(packs.plan_verbs),
-        packs.compile_user(f"(?:{union(packs.baseline_patterns)})$"),
+        packs.compile_user(baseline),
+        _end_class(baseline, packs.compile_user),
         re.compile(f"(?P<fact>{alternation(packs.fact_sections)})|(?P<target>{alternation(packs.target_sections)})"),
+        re.compile(alternation([*packs.fact_sections, *packs.target_sections])),
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(packs.present_cues),
         packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
         tuple(packs.norm_words),
     )
+
+
+def _end_class(pattern: str, compile_: Callable[[str], re.Pattern]) -> re.Pattern | None:
+    """A one-character pattern that the last character of every match of the
+    end-anchored ``pattern`` matches, or a newline (before which ``$`` matches
+    too), compiled as ``pattern`` is; None when not known, when a match may be
+    empty and so end anywhere, or when a scoped flag (?i:…) may widen what a
+    character matches. A figure after a character it does not match has no
+    such match before it, which one ``match`` tells instead of a search."""
+    if _SCOPED_FLAGS.search(pattern):
+        return None
+    last = last_char_class(pattern)
+    if last is None:
+        return None
+    try:
+        from re import _parser as parser
+        if parser.parse(pattern).getwidth()[0] == 0:
+            return None
+    except Exception:  # syntax the standard parser does not read: no shortcut
+        return None
+    return compile_(f"{last.pattern}|\n")
 
 
 class KindReader:
@@ -68,7 +100,8 @@ class KindReader:
         self._options = packs.scan_options
         self._mood: str | None = None
         self._part_mood: str | None = None  # the mood the latest top-level heading names
-        self._headings: list[tuple[Paragraph, bool]] = []  # headings whose mood is unread, and if each is the title
+        self._headings: list[Paragraph] = []  # headings whose mood is unread, oldest first
+        self._title: Paragraph | None = None  # the document's title
         self.paragraph_mood: str | None = None
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
@@ -77,12 +110,16 @@ class KindReader:
         """Take in a paragraph: a heading (``title``: the document's first) may
         set the mood, a body paragraph's opening may set its own."""
         self.paragraph_mood = None
-        self._opening = None
-        if paragraph.role == "heading":
-            self._headline_records = []
-            self._headings.append((paragraph, title))
-        elif paragraph.role == "body":
-            self._opening = paragraph
+        role = paragraph.role
+        if role == "heading":
+            self._opening = None
+            if self._headline_records:
+                self._headline_records = []
+            self._headings.append(paragraph)
+            if title:
+                self._title = paragraph
+        else:
+            self._opening = paragraph if role == "body" else None
 
     def read(self, text: str, mention: Mention, cues: Cues, modality: str | None,
              clause_start: int, ls: int, verb: str | None, opened: str | None = None,
@@ -92,40 +129,41 @@ class KindReader:
         deadline there is a future cue. ``stale``: the figure's period is a year
         before the document's window (2024年，园区实现产值382亿元, in a plan for
         2025—2027), so whatever else it reads as, it is a fact."""
-        kind = self._kind(text, mention, cues, modality, clause_start, ls, verb, opened, deadline)
-        return "fact" if stale else kind
-
-    def _kind(self, text: str, mention: Mention, cues: Cues, modality: str | None,
-              clause_start: int, ls: int, verb: str | None, opened: str | None, deadline: bool) -> str:
-        counted_programme = mention.unit_kind == "count" and verb in self.words.plan_verbs
-        if self.words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options):
+        if stale:
+            return "fact"  # the moods read below are read as well when a later record needs them
+        words = self.words
+        end = words.baseline_end
+        if ((end is None or end.match(text, ls - 1))
+                and words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options)):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
-        if modality and self._section_mood() != "fact":
+        if modality and (self._section_mood() if self._headings else self._mood) != "fact":
             # Under a review heading a commitment word reports an estimate or
             # an old aim (预计增长16.4%, 完成年度目标): the figure is a fact.
             return "target"
-        if cues.last("fact", ls, min(clause_start, max(0, ls - 12))):
+        if cues.last_entry("fact", ls, min(clause_start, max(0, ls - 12))):
             return "fact"
+        fact_re = self.packs.fact_re
         if self._opening is not None:
             opening = self._opening.text
-            self.paragraph_mood = "fact" if self.packs.fact_re.search(opening, 0, first_break(opening)) else None
+            self.paragraph_mood = "fact" if fact_re.search(opening, 0, first_break(opening)) else None
             self._opening = None
-        mood = self.paragraph_mood or self._section_mood()
-        if mood == "fact" or self.packs.fact_re.match(text):
+        mood = self.paragraph_mood or (self._section_mood() if self._headings else self._mood)
+        if mood == "fact" or fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
+        counted_programme = mention.unit_kind == "count" and verb in words.plan_verbs
         future = cues.last_entry("future", ls)
-        if future and future[2].startswith("到") and self.words.span_open.search(text, 0, future[0], **self._options):
+        if future and future[2].startswith("到") and words.span_open.search(text, 0, future[0], **self._options):
             future = None  # 从2010年…到2020年: the end of a span of years, no deadline
         if future is None and opened is not None and deadline:
             future = (0, 0, opened)
         if future:
             fact = cues.last_entry("fact", ls, future[1])
-            if fact and fact[2] in self.words.present_cues:
+            if fact and fact[2] in words.present_cues:
                 return "fact"  # 今年将…，目前已梳理出1500多个项目: the plan's state so far
             return "plan" if counted_programme else "target"
         if counted_programme:
             return "plan"
-        if mood == "target" or text.endswith(self.words.norms, 0, ls):
+        if mood == "target" or text.endswith(words.norms, 0, ls):
             return "target"  # under a plan heading, or after a bound that prescribes (比例不低于30%)
         return "fact"
 
@@ -159,9 +197,11 @@ class KindReader:
         （一）圆满完成…保障任务 reports work done.
 
         A top-level heading other than the title resets both moods whatever the
-        headings before it said, so those are passed over unread.
+        headings before it said, so those are passed over unread (the title is
+        the first heading of all: none stands before it).
         """
-        for heading, title in from_last(self._headings, lambda entry: entry[0].top_level and not entry[1]):
+        for heading in from_last(self._headings, _TOP_LEVEL):
+            title = heading is self._title
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading, title or dated, dated)
             if heading.top_level and not title:
@@ -178,7 +218,7 @@ class KindReader:
         short label or a heading that ends like a document's title has a mood.
         A ``dated`` heading that names neither sets the target mood."""
         text = heading.text
-        last = _last_match(self.words.section_words, text)
+        last = _last_match(self.words.section_words, text, self.words.any_section_word)
         if last is None:
             return "target" if dated else None
         if named or heading.numbered or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
@@ -195,10 +235,12 @@ def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
     return any(a[i:i + least] in b for i in range(len(a) - least + 1))
 
 
-def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
-    """The last match of ``pattern`` in ``text``, or None (most texts have none:
-    one search tells, before the matches are walked)."""
-    first = pattern.search(text)
+def _last_match(pattern: re.Pattern, text: str, probe: re.Pattern) -> re.Match | None:
+    """The last match of ``pattern`` in ``text``, or None. Most texts have none:
+    ``probe``, matching where ``pattern`` does but without its groups, tells
+    where the first one starts, faster than ``pattern`` itself (re passes over
+    a text to a word's first character only in a plain alternation)."""
+    first = probe.search(text)
     if first is None:
         return None
     return deque(pattern.finditer(text, first.start()), maxlen=1)[0]

@@ -11,6 +11,7 @@ import re
 
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import regex
 
@@ -33,6 +34,7 @@ _MARKER = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一�
 _TITLE_YEAR = re.compile(r"(?<![到至\d])((?:19|20)\d{2})(?:\s*[-—–－~至到]\s*(?:19|20)\d{2})?年")
 #: A period that is a year and nothing before it: 2024年, 2024年底 (not 到2024年).
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_TOP_LEVEL = attrgetter("top_level")
 
 
 @dataclass(slots=True)
@@ -79,16 +81,20 @@ class PeriodReader:
         self._headings: list[Paragraph] = []  # headings not yet read for a period, oldest first
         self._base_text: str | None = None  # the sentence whose comparison bases are known
         self._bases: dict[int, bool] = {}  # for each period start in it, whether it is a base
+        self._deadlines: dict[str, bool] = {}  # for each period read, whether it opens with its future cue
 
     def enter(self, paragraph: Paragraph, title: bool = False) -> None:
         """Take in a paragraph: a body paragraph's sentences may open with a period;
-        a heading other than the title may name the period of its section."""
-        self._sentences.clear()
-        self._read = 0
-        self._carried = None
-        self._carried_deadline = False
-        self._inherited = None
-        self.deadline = False
+        a heading other than the title may name the period of its section. The
+        paragraph's own state changes only once a body sentence is taken in, so
+        it is reset only then (most paragraphs entered are headings)."""
+        if self._sentences:
+            self._sentences.clear()
+            self._read = 0
+            self._carried = None
+            self._carried_deadline = False
+            self._inherited = None
+            self.deadline = False
         if paragraph.role == "heading" and not title:
             self._headings.append(paragraph)
             if len(self._headings) > _PENDING_MAX:
@@ -98,7 +104,7 @@ class PeriodReader:
         """Read the headings entered since last time, in order, for the period of the
         section; those before the last top-level one are passed over, as it resets
         the section whatever they said."""
-        for heading in from_last(self._headings, lambda h: h.top_level):
+        for heading in from_last(self._headings, _TOP_LEVEL):
             period = self._heading_period(heading)
             if heading.top_level:
                 self._part = self._section = period
@@ -135,9 +141,10 @@ class PeriodReader:
     def _predicates(self, text: str) -> bool:
         """Whether a verb in heading ``text`` has words after it, as a headline's
         does (…进出口增长5%); one that ends the heading is the action noun it
-        names (2025年工作安排, 主要目标任务)."""
+        names (2025年工作安排, 主要目标任务). verb_re is a word list, compiled
+        with ``re`` whatever the packs: it takes no timeout."""
         end = len(text.rstrip(" 。：:"))
-        return any(m.end() < end for m in self.packs.verb_re.finditer(text, **self._options))
+        return any(m.end() < end for m in self.packs.verb_re.finditer(text))
 
     def sentence(self, sentence: Sentence) -> None:
         """Take in a sentence: a body paragraph's sentences may open with a period,
@@ -220,9 +227,13 @@ class PeriodReader:
         return found
 
     def _is_deadline(self, period: str) -> bool:
-        """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not."""
-        lead = Cues(period, self.packs, self._options).last_entry("future", len(period))
-        return lead is not None and lead[0] == 0
+        """Whether ``period`` opens with its future cue (到2020年, 未来5年); “十四五”期间 does not.
+        A document names the same few periods again and again: each is scanned once."""
+        found = self._deadlines.get(period)
+        if found is None:
+            lead = Cues(period, self.packs, self._options).last_entry("future", len(period))
+            found = self._deadlines[period] = lead is not None and lead[0] == 0
+        return found
 
     def section(self) -> str | None:
         """The period the nearest section heading above names, if any."""
