@@ -61,7 +61,7 @@ def _words(packs: Packs) -> _Words:
         re.compile(alternation([*packs.fact_sections, *packs.target_sections])),
         re.compile(f"(?:{alternation(packs.title_endings)})[{_CLOSERS}]*$"),
         frozenset(packs.present_cues),
-        packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else re.compile("(?!)"),
+        packs.compile_user(union(packs.span_patterns)) if packs.span_patterns else packs.compile_user("(?!)"),
         tuple(packs.norm_words),
     )
 

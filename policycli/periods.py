@@ -52,7 +52,7 @@ class _Words:
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
     return _Words(
-        packs.compile_user(f"(?:{union(packs.period_bases)})$") if packs.period_bases else re.compile("(?!)"),
+        packs.compile_user(f"(?:{union(packs.period_bases)})$") if packs.period_bases else packs.compile_user("(?!)"),
         frozenset(packs.period_frequencies),
         tuple(packs.period_since),
         re.compile(f"[^，,。；;：:！？!?]{{1,{_LABEL_MAX}}}[：:]"),

@@ -129,3 +129,19 @@ def test_topics_are_those_found_at_every_clause_start(sample):
     assert fast == [(m.start("topic"), m.group("topic")) for m in every.finditer(text)]
     lead = "我国经济总量达到5万亿元，上海新增就业10万人。"
     assert [m.group("topic") for m in packs.topics(lead + text)][:2] == ["我国", "上海"]
+
+
+def test_a_timed_pack_set_without_span_or_base_patterns_still_reads(tmp_path):
+    """A pack set whose patterns run under the timeout (a user's pack added one)
+    and that holds no span openers or comparison bases: their stand-in patterns
+    must take the timeout too, as every pattern the readers call with it."""
+    pack = tmp_path / "stops.toml"
+    pack.write_text("[stops]\npatterns = ['三个代表']\n", encoding="utf-8")
+    packs = load_packs([pack])
+    assert packs.scan_options
+    packs.span_patterns.clear()
+    packs.period_bases.clear()
+    text = "2021年至2025年，全市到2025年力争实现产值比2020年增长30%。"
+    records = extract_text(text, packs=packs)
+    assert [(r.text, r.comparator) for r in records] == [("30%", "=")]
+    assert all(text[r.start:r.end] == r.text for r in records)
