@@ -747,6 +747,8 @@ def _edge_members(items, last: bool, member: Callable) -> tuple[set[str], bool]:
             for kind, arg in av:
                 found |= member(kind, arg)
             return found, True
+        if op is c.SUBPATTERN and (av[1] or av[2]):
+            raise ValueError("scoped flags")  # (?i:a) also matches A: the members are unknown
         if op is c.SUBPATTERN or op is c.ATOMIC_GROUP:
             inner, done = _edge_members(av[-1] if op is c.SUBPATTERN else av, last, member)
         elif op is c.BRANCH:
@@ -765,11 +767,21 @@ def _edge_members(items, last: bool, member: Callable) -> tuple[set[str], bool]:
     return found, False
 
 
+def _case_sensitive_items(pattern: str) -> list:
+    """The parsed items of ``pattern``; ValueError when a flag at its start makes
+    it ignore case, as then its literals stand for more characters than they name."""
+    from re import _parser as parser
+    parsed = parser.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        raise ValueError("ignores case")
+    return list(parsed)
+
+
 def _first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can begin with, or None when unknown
     (syntax the standard parser does not read, or a class too wide to list)."""
     try:
-        from re import _constants as c, _parser as parser
+        from re import _constants as c
     except ImportError:
         return None
 
@@ -783,7 +795,7 @@ def _first_chars(pattern: str) -> set[str] | None:
         raise ValueError(kind)
 
     try:
-        found, complete = _edge_members(list(parser.parse(pattern)), False, chars)
+        found, complete = _edge_members(_case_sensitive_items(pattern), False, chars)
     except Exception:  # anything the walk does not know: no prefilter, never a wrong one
         return None
     return found if complete and found else None
@@ -796,7 +808,7 @@ def last_char_class(pattern: str) -> re.Pattern | None:
     character it does not match has no match of ``pattern`` ending at its end,
     which lets an end-anchored pattern be skipped at once."""
     try:
-        from re import _constants as c, _parser as parser
+        from re import _constants as c
     except ImportError:
         return None
     categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
@@ -809,7 +821,7 @@ def last_char_class(pattern: str) -> re.Pattern | None:
         return {categories[arg]}  # a negated class or another category: unknown
 
     try:
-        found, _ = _edge_members(list(parser.parse(_spell_han(pattern))), True, members)
+        found, _ = _edge_members(_case_sensitive_items(_spell_han(pattern)), True, members)
     except Exception:  # anything the walk does not know: no shortcut, never a wrong one
         return None
     return re.compile(f"[{''.join(sorted(found))}]") if found else None

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES
-from policycli.packs import GuardedUnion, default_packs, last_char_class, needed_texts
+from policycli.packs import GuardedUnion, default_packs, last_char_class, needed_texts, union
 
 
 @pytest.mark.parametrize("pattern, texts", [
@@ -33,9 +33,24 @@ def test_last_char_class(pattern, last, not_last):
     assert cls.match(last) and not cls.match(not_last)
 
 
-def test_last_char_class_unknown():
-    assert last_char_class(r".+$") is None
-    assert last_char_class(r"[^a]$") is None
+@pytest.mark.parametrize("pattern", [
+    r".+$",  # a wildcard
+    r"[^a]$",  # a negated class
+    r"x(?i:a)$",  # a scoped flag: A ends a match too
+    r"(?i)xa$",  # a global one
+])
+def test_last_char_class_unknown(pattern):
+    assert last_char_class(pattern) is None
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"(?i:a)b", "Ab"),
+    (r"(?i:ab)|c", "AB"),
+])
+def test_union_lookahead_lets_case_insensitive_patterns_match(pattern, text):
+    """The first-character lookahead a union gets must not turn away a match
+    that a scoped flag ignoring case allows."""
+    assert re.compile(union([pattern, r"\d+x"])).match(text)
 
 
 def _spans(pattern, text, pos=0, endpos=None):
