@@ -28,8 +28,6 @@ _LABEL_MAX = 10
 _BASELINE = 16
 _CLOSERS = "》”）)」』"
 _TOP_LEVEL = attrgetter("top_level")
-#: A group that sets flags for its part of a pattern: (?i:…), (?a-i:…).
-_SCOPED_FLAGS = re.compile(r"\(\?[a-zA-Z-]+[:)]")
 
 
 @dataclass(slots=True)
@@ -70,11 +68,10 @@ def _end_class(pattern: str, compile_: Callable[[str], re.Pattern]) -> re.Patter
     """A one-character pattern that the last character of every match of the
     end-anchored ``pattern`` matches, or a newline (before which ``$`` matches
     too), compiled as ``pattern`` is; None when not known, when a match may be
-    empty and so end anywhere, or when a scoped flag (?i:…) may widen what a
-    character matches. A figure after a character it does not match has no
-    such match before it, which one ``match`` tells instead of a search."""
-    if _SCOPED_FLAGS.search(pattern):
-        return None
+    empty and so end anywhere, or when a flag (?i:…) may widen what a
+    character matches (see last_char_class). A figure after a character it
+    does not match has no such match before it, which one ``match`` tells
+    instead of a search."""
     last = last_char_class(pattern)
     if last is None:
         return None
