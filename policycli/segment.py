@@ -310,7 +310,8 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
         start = spans[first][0]
         if end - first == 1:
             para, joins, origins = lines[first], (0,), (start,)
-            role = _role(para, closed[first], bylines[first])
+            # A long paragraph is body text (_role's first rule), the common case.
+            role = "body" if len(para) > _BODY_MIN else _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
             for line in lines[first:end]:
