@@ -11,6 +11,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 
 import regex
 
@@ -71,6 +72,8 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     stop_starts, stop_ends = _stop_spans(norm, packs)
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
+    # The numerals read so far: a text repeats many of its figures (2025, 10亿).
+    values: dict[str, Decimal | None] = {}
     near = packs.stop_near_scan
     options = packs.scan_options
     quantity = packs.quantity_re
@@ -90,7 +93,8 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
             continue  # [start, end) overlaps a stop span
         form = m.lastgroup
         if form in _GENERAL_FORMS:
-            mention = _general(norm, packs, mids, start, end, *m.group(*_GENERAL_FORMS[form]), cjk=form == "csuf")
+            mention = _general(norm, packs, mids, values, start, end, *m.group(*_GENERAL_FORMS[form]),
+                               cjk=form == "csuf")
         else:
             mention = _build(m, form, start, end, norm, packs, mids)
         if mention is None:
@@ -163,9 +167,12 @@ def _build(m: regex.Match, form: str, start: int, end: int, norm: str, packs: Pa
     return Mention(start, end, value, None, None, "count", "=")
 
 
-def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, u1: str | None,
-             n2: str | None, unit_word: str | None, per: str | None, suffix: str,
+def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | None], start: int, end: int,
+             n1: str, u1: str | None, n2: str | None, unit_word: str | None, per: str | None, suffix: str,
              cjk: bool) -> Mention | None:
+    """The mention an Arabic or Chinese numeral with its unit, range and suffix
+    stands for, or None when the rules read it as no quantity; ``values`` holds
+    the numerals the text has read (parse_decimal's value of each)."""
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
     if _SPACED.search(norm, start, end):
@@ -185,7 +192,10 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
     if cjk and not n2 and (pair := _neighbours(bare)):
         n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
-    value = parse_decimal(n1, packs.scales, mids)
+    if n1 in values:
+        value = values[n1]
+    else:
+        value = values[n1] = parse_decimal(n1, packs.scales, mids)
     if value is None:
         return None
     value_max = None
