@@ -99,7 +99,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
             mention = _build(m, form, start, end, norm, packs, mids)
         if mention is None:
             continue
-        low, high = max(0, start - STOP_NEAR), end + STOP_NEAR
+        low, high = start - STOP_NEAR if start > STOP_NEAR else 0, end + STOP_NEAR
         stop = near.pattern_for(norm, low, high)
         if stop.search(norm, low, high, **options) and any(
                 s.start() < end and s.end() > start for s in stop.finditer(norm, low, high, **options)):
