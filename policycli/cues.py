@@ -51,7 +51,7 @@ class Cues:
                 else:
                     found[cue] = [entry]
         periods = [(m.start(), m.end(), m.group())
-                   for m in packs.period_scan.pattern_for(text).finditer(text, 0, stop, **options)]
+                   for m in packs.period_scan.pattern_for(text, 0, stop).finditer(text, 0, stop, **options)]
         if periods and "《" in text:
             titles = [m.span() for m in BOOK_TITLE.finditer(text)]
             periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
