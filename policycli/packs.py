@@ -399,8 +399,26 @@ class Packs:
 
     @cached_property
     def stop_re(self) -> regex.Pattern:
-        """Stop patterns that begin with a literal character, matched across the whole text."""
-        return self.compile_user(union([p for p in self.stop_patterns if _literal_start(p)]))
+        """Stop patterns that begin with a literal character, matched across the whole text.
+
+        The patterns that open with the same character are tried behind it once
+        (一(?:线|批|…)), so a scan tests that character once, not once per pattern;
+        only patterns with no capture group, no ``|`` and no quantifier on that
+        first character are so gathered, each keeping its place among those of
+        its character (no two characters open a match at one place), so the
+        union finds the same matches."""
+        patterns = [p for p in self.stop_patterns if _literal_start(p)]
+        whole = self.compile_user(union(patterns))
+        if whole.groups:
+            return whole
+        by_first: dict[str, list[str]] = {}
+        for p in patterns:
+            by_first.setdefault(p[0], []).append(p)
+        parts = [f"{re.escape(first)}(?:{'|'.join(f'(?:{p[1:]})' for p in group)})"
+                 if all("|" not in p and p[1:2] not in ("*", "+", "?", "{") for p in group)
+                 else "|".join(f"(?:{p})" for p in group)
+                 for first, group in by_first.items()]
+        return self.compile_user("|".join(parts) or "(?!)")
 
     @cached_property
     def stop_near_re(self) -> regex.Pattern:

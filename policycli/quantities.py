@@ -11,6 +11,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 
 import regex
 
@@ -38,6 +39,7 @@ class Mention:
 
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the stop spans (non-overlapping, in order)."""
     starts, ends = [], []
     for m in packs.stop_re.finditer(norm, **packs.scan_options):
         starts.append(m.start())
@@ -45,16 +47,9 @@ def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _stopped(start: int, end: int, stops: tuple[list[int], list[int]]) -> bool:
-    """True when [start, end) overlaps a stop span (stop spans are non-overlapping, sorted)."""
-    starts, ends = stops
-    k = bisect_right(starts, end - 1) - 1
-    return k >= 0 and ends[k] > start
-
-
 def _prefix(norm: str, start: int, packs: Packs) -> str | None:
-    m = packs.prefix_re.search(norm, max(0, start - 6), start)
-    return m.group() .strip() if m else None
+    m = packs.prefix_re.search(norm, start - 6 if start > 6 else 0, start)
+    return m.group().strip() if m else None
 
 
 def _comparator(prefix: str | None, suffix: str, mid: bool, packs: Packs) -> str:
@@ -74,9 +69,11 @@ def _comparator(prefix: str | None, suffix: str, mid: bool, packs: Packs) -> str
 def find_mentions(text: str, packs: Packs) -> list[Mention]:
     """Every quantity mention in ``text``, in order, offsets into ``text``."""
     norm = normalise(text)
-    stops = _stop_spans(norm, packs)
+    stop_starts, stop_ends = _stop_spans(norm, packs)
     mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
     out: list[Mention] = []
+    # The numerals read so far: a text repeats many of its figures (2025, 10亿).
+    values: dict[str, Decimal | None] = {}
     near = packs.stop_near_scan
     options = packs.scan_options
     quantity = packs.quantity_re
@@ -91,12 +88,18 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
         end = last_end = m.end()
         if start and norm[start - 1] in _CODE_BEFORE:
             continue
-        if _stopped(start, end, stops):
-            continue
-        mention = _build(m, start, end, norm, packs, mids)
+        k = bisect_right(stop_starts, end - 1) - 1
+        if k >= 0 and stop_ends[k] > start:
+            continue  # [start, end) overlaps a stop span
+        form = m.lastgroup
+        if form in _GENERAL_FORMS:
+            mention = _general(norm, packs, mids, values, start, end, *m.group(*_GENERAL_FORMS[form]),
+                               cjk=form == "csuf")
+        else:
+            mention = _build(m, form, start, end, norm, packs, mids)
         if mention is None:
             continue
-        low, high = max(0, start - STOP_NEAR), end + STOP_NEAR
+        low, high = start - STOP_NEAR if start > STOP_NEAR else 0, end + STOP_NEAR
         stop = near.pattern_for(norm, low, high)
         if stop.search(norm, low, high, **options) and any(
                 s.start() < end and s.end() > start for s in stop.finditer(norm, low, high, **options)):
@@ -131,16 +134,16 @@ def find_mentions_in_paragraph(paragraph: Paragraph, packs: Packs) -> list[Menti
     return out
 
 
-def _build(m: regex.Match, start: int, end: int, norm: str, packs: Packs, mids: str) -> Mention | None:
+#: The general forms of the quantity pattern (Arabic and Chinese numerals), by the
+#: last group of a match, with the groups :func:`_general` reads.
+_GENERAL_FORMS = {"suf": ("n1", "u1", "n2", "unit", "per", "suf"),
+                  "csuf": ("c1", "cu1", "c2", "cunit", "cper", "csuf")}
+
+
+def _build(m: regex.Match, form: str, start: int, end: int, norm: str, packs: Packs,
+           mids: str) -> Mention | None:
     """The mention a match of the quantity pattern, from ``start`` to ``end``,
-    stands for; its last group names its form."""
-    form = m.lastgroup
-    if form == "suf":
-        n1, u1, n2, unit, per, suffix = m.group("n1", "u1", "n2", "unit", "per", "suf")
-        return _general(norm, packs, mids, start, end, n1, u1, n2, unit, per, suffix, cjk=False)
-    if form == "csuf":
-        n1, u1, n2, unit, per, suffix = m.group("c1", "cu1", "c2", "cunit", "cper", "csuf")
-        return _general(norm, packs, mids, start, end, n1, u1, n2, unit, per, suffix, cjk=True)
+    in one of its other forms (``form``, its last group), stands for."""
     if form == "special":
         sp = packs.specials[m.group("special")]
         return Mention(start, end, sp.value, None, sp.unit, sp.kind, "=", sp.is_verb)
@@ -164,9 +167,12 @@ def _build(m: regex.Match, start: int, end: int, norm: str, packs: Packs, mids: 
     return Mention(start, end, value, None, None, "count", "=")
 
 
-def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, u1: str | None,
-             n2: str | None, unit_word: str | None, per: str | None, suffix: str,
+def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | None], start: int, end: int,
+             n1: str, u1: str | None, n2: str | None, unit_word: str | None, per: str | None, suffix: str,
              cjk: bool) -> Mention | None:
+    """The mention an Arabic or Chinese numeral with its unit, range and suffix
+    stands for, or None when the rules read it as no quantity; ``values`` holds
+    the numerals the text has read (parse_decimal's value of each)."""
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
     if _SPACED.search(norm, start, end):
@@ -186,7 +192,10 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
     if cjk and not n2 and (pair := _neighbours(bare)):
         n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
-    value = parse_decimal(n1, packs.scales, mids)
+    if n1 in values:
+        value = values[n1]
+    else:
+        value = values[n1] = parse_decimal(n1, packs.scales, mids)
     if value is None:
         return None
     value_max = None
@@ -197,7 +206,8 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
         if scale2 and not scale:
             value = scaled(value, packs.scales.get(scale2, 1))
     after = norm[end:end + 1]
-    prefix = _prefix(norm, start, packs)
+    found = packs.prefix_re.search(norm, start - 6 if start > 6 else 0, start)
+    prefix = found.group().strip() if found else None
     scale_only = cjk and is_scale_only(bare)
     followed_by_word = bool(after) and _HAN.match(after) is not None
     if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
@@ -213,12 +223,16 @@ def _general(norm: str, packs: Packs, mids: str, start: int, end: int, n1: str, 
     if unit is not None and unit.factor != 1:
         value = scaled(value, unit.factor)
         value_max = scaled(value_max, unit.factor) if value_max is not None else None
-    low = nearest(value)
-    high = nearest(value_max) if value_max is not None else None
+    low = float(value)  # the nearest double (numbers.nearest)
+    high = float(value_max) if value_max is not None else None
     if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
         return None
-    mid = not set(n1).isdisjoint(mids)
-    comparator = "range" if value_max is not None else _comparator(prefix, suffix, mid, packs)
+    if value_max is not None:
+        comparator = "range"
+    elif prefix or suffix or not set(n1).isdisjoint(mids):
+        comparator = _comparator(prefix, suffix, not set(n1).isdisjoint(mids), packs)
+    else:
+        comparator = "="  # a bare figure, the common case
     return Mention(
         start, end, low, high,
         (unit.base + per if per else unit.base) if unit else None,

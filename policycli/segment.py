@@ -24,6 +24,8 @@ _BREAKS = "\r\n\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 #: byte-order marks. None of them is ever part of a line's text at its edges.
 _EDGE_SPACE = "\t \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
 _TERMINAL = "。！？!?；;…"
+#: The last characters that close a line by themselves: the end marks and a colon.
+_ENDS = _TERMINAL + "：:"
 _CLOSERS = "”’」』）)》】"
 _OPENERS = "“‘「『（(《【"
 _CONTINUES = "，,、（(“‘《【—-"
@@ -107,7 +109,7 @@ def _lines(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 def _closed(line: str) -> bool:
     """True when a line ends a sentence (。, ！, ？, or one of them inside closing quotes)."""
     last = line[-1]
-    if last in _TERMINAL or last in "：:":
+    if last in _ENDS:
         return True
     if last not in _CLOSERS:
         return False
@@ -248,9 +250,12 @@ def _starts(text: str, spans: list[tuple[int, int]], lines: list[str], closed: l
     width = _wrap_width(lines, closed)
     starts = [0]
     for i in range(1, len(lines)):
+        if closed[i - 1]:
+            starts.append(i)  # a closed line ends its paragraph (and ends in no digit)
+            continue
         prev, line = lines[i - 1], lines[i]
         byline = bylines[i - 1] or bylines[i]
-        if (closed[i - 1] or byline or not _joins(prev, line, width)) and (byline or not (
+        if (byline or not _joins(prev, line, width)) and (byline or not (
                 prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail))):
             starts.append(i)
     return starts
@@ -295,7 +300,8 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
     if not lines:
         return
     # Each line is read once for these; a paragraph of one line (most are) takes them as its own.
-    closed = [_closed(line) for line in lines]
+    # A line ending in an end mark is closed without a call to _closed.
+    closed = [line[-1] in _ENDS or line[-1] in _CLOSERS and _closed(line) for line in lines]
     bylines = [_byline(line) for line in lines]
     starts = _starts(text, spans, lines, closed, bylines, figure_tail)
     section: str | None = None
@@ -304,7 +310,8 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
         start = spans[first][0]
         if end - first == 1:
             para, joins, origins = lines[first], (0,), (start,)
-            role = _role(para, closed[first], bylines[first])
+            # A long paragraph is body text (_role's first rule), the common case.
+            role = "body" if len(para) > _BODY_MIN else _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
             for line in lines[first:end]:
