@@ -171,6 +171,7 @@ class SubjectReader:
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
+        self._locatives = self.words.locatives
         self._options = packs.scan_options
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
@@ -280,19 +281,23 @@ class SubjectReader:
         """
         self._read_figures = True
         found = None
-        events = self._events_of(self._current) if self._current is not None and self._current.role == "body" else ()
-        for event in events:
-            if event.start >= offset:
-                break
-            if event.topic:
-                if offset < event.sentence_end:
+        current = self._current
+        if current is not None and current.role == "body":
+            events = self._events.get(current.number)
+            if events is None:
+                events = self._events_of(current)
+            for event in events:
+                if event.start >= offset:
+                    break
+                if event.topic:
+                    if offset < event.sentence_end:
+                        found = event.name
+                    elif subject is None:
+                        subject = event.name
+                elif event.start > self._sentence_at:
                     found = event.name
-                elif subject is None:
-                    subject = event.name
-            elif event.start > self._sentence_at:
-                found = event.name
         if found is None and subject is None:
-            subject = self._fallback()
+            subject = self._fallback_name if self._fallback_for is current else self._fallback()
         return found or subject
 
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
@@ -325,7 +330,7 @@ class SubjectReader:
         topics: list[_Event] = []
         if self._issuer is not None:
             return topics
-        text, taken = paragraph.text, {e.start for e in sources}
+        text, taken = paragraph.text, {e.start for e in sources} if sources else ()
         for m in self.packs.topics(text):
             start = m.start("topic")
             at = paragraph.to_original(start)
@@ -371,14 +376,15 @@ class SubjectReader:
                 return self.doc_subject
         return name
 
-    def _subject_at(self, text: str) -> str | None:
-        """An organisation or place named at the start of ``text``, or filling
-        its opening clause after a locative word (在江城港区，…)."""
-        m = self.packs.subject_re.match(text)
-        if m is None and text.startswith(self.words.locatives):
-            lead = next(word for word in self.words.locatives if text.startswith(word))
-            m = self.packs.clause_subject_re.match(text, len(lead))
-            text = text[len(lead):]
+    def _subject_at(self, text: str, start: int = 0) -> str | None:
+        """An organisation or place named at ``start`` of ``text``, or filling
+        the clause there after a locative word (在江城港区，…). The name
+        patterns look at nothing before where they are tried, so trying them
+        at ``start`` reads as trying them on ``text[start:]``."""
+        m = self.packs.subject_re.match(text, start)
+        if m is None and text.startswith(self._locatives, start):
+            start += len(next(word for word in self._locatives if text.startswith(word, start)))
+            m = self.packs.clause_subject_re.match(text, start)
         if m is None:
             return None
         name = m.group("org")
@@ -390,7 +396,7 @@ class SubjectReader:
                 or (short_suffix and (self.packs.verb_re.search(name)
                                       or name.endswith(self.words.not_place_endings)))):
             return name
-        m = self.packs.place_re.match(text)
+        m = self.packs.place_re.match(text, start)
         return m.group("place") if m else None
 
     def current(self) -> str | None:
@@ -438,7 +444,7 @@ class SubjectReader:
                 return None
             skip_any = False
             start = m.end()
-            found = self._subject_at(text[start:])
+            found = self._subject_at(text, start)
         return found
 
     def _resolve_paragraph_subject(self) -> None:
@@ -447,16 +453,21 @@ class SubjectReader:
         subject (its issuer, or whom its title names), if any, takes over."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
+        current, read = self._current, self._sources
         for paragraph in reversed(self._pending):
-            found = None
-            sources = (self._sources_of(paragraph)
-                       if paragraph.role == "body" and paragraph is not self._current else ())
+            found = sources = None
+            role = paragraph.role
+            body = role == "body"
+            if body and paragraph is not current:
+                sources = read.get(paragraph.number)
+                if sources is None:
+                    sources = self._sources_of(paragraph)
             if sources:
                 found = sources[-1].name
             elif hint.search(paragraph.text, 0, reach) is not None:
-                found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
+                found = self._opening_subject(paragraph.first_sentence() if body else paragraph.text)
                 found = self._own(found) if self._takes_over(found) else None
-            if found or paragraph.role == "heading":
+            if found or role == "heading":
                 self.paragraph_subject = found
                 break
         self._pending.clear()
