@@ -242,9 +242,9 @@ class SubjectReader:
         events = self._events.get(paragraph.number)
         if events is None:
             sources = self._sources_of(paragraph)
-            events = sources + self._read_topics(paragraph, sources)
+            events = self._read_topics(paragraph, sources)
             if sources:
-                events.sort(key=lambda e: e.start)
+                events = sorted(sources + events, key=lambda e: e.start)
             self._events[paragraph.number] = events
         return events
 
@@ -408,16 +408,18 @@ class SubjectReader:
         if self._pending:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
-        for start, text in reversed(self._pending_sentences):
-            found = self._opening_subject(text, any_clause=False)
-            if self._takes_over(found):
-                found = self._own(found)
-                # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
-                if not (paragraph and found in paragraph):
-                    self._sentence_subject = found
-                    self._sentence_at = start
-                break
-        self._pending_sentences.clear()
+        pending = self._pending_sentences
+        if pending:
+            for start, text in reversed(pending):
+                found = self._opening_subject(text, any_clause=False)
+                if found and self._takes_over(found):
+                    found = self._own(found)
+                    # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
+                    if not (paragraph and found in paragraph):
+                        self._sentence_subject = found
+                        self._sentence_at = start
+                    break
+            pending.clear()
         return self._sentence_subject or paragraph
 
     def _takes_over(self, name: str | None) -> bool:
@@ -466,7 +468,7 @@ class SubjectReader:
                 found = sources[-1].name
             elif hint.search(paragraph.text, 0, reach) is not None:
                 found = self._opening_subject(paragraph.first_sentence() if body else paragraph.text)
-                found = self._own(found) if self._takes_over(found) else None
+                found = self._own(found) if found and self._takes_over(found) else None
             if found or role == "heading":
                 self.paragraph_subject = found
                 break
