@@ -437,8 +437,8 @@ class SubjectReader:
         start = 0
         skip_any = any_clause
         while not found:
-            m = CLAUSE_BREAK.search(text, start)
-            if m is None or m.end() > _OPENING_CLAUSE:
+            m = CLAUSE_BREAK.search(text, start, _OPENING_CLAUSE)  # a break, one character, ending within it
+            if m is None:
                 return None
             clause = text[start:m.start()]
             if not (skip_any or clause in self.words.connectives or clause.endswith(self.words.reporting)
