@@ -584,11 +584,17 @@ class Packs:
         a locative word or not, the name in group ``topic``: the pattern that
         reads it at a text's start, and the one that reads it after a clause
         break (the break included, so that ``re`` skips from break to break at
-        C speed instead of trying every position). See :meth:`topics`."""
+        C speed instead of trying every position). See :meth:`topics`.
+
+        The break's spaces are those ``\\s`` stands for, spelled out (every
+        character for which ``str.isspace`` holds lies below U+3001): ``re``
+        passes over the characters of a class of characters alone faster than
+        over those of a class that holds ``\\s``."""
         places = f"(?:{alternation(self.places)})(?:{alternation(self.place_suffixes)})?"
         locative = f"(?:{alternation(self.subject_locatives)})?"
         name = f"{locative}(?P<topic>{alternation(self.country_topics)}|{places})"
-        return re.compile(name), re.compile(f"[，,；;：:。！？!?\\s]{name}")
+        spaces = re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace()))
+        return re.compile(name), re.compile(f"[，,；;：:。！？!?{spaces}]{name}")
 
     def topics(self, text: str) -> Iterator[re.Match]:
         """Where a country or place name opens a clause of ``text``, or follows a

@@ -67,6 +67,8 @@ class _Words:
     trailing: tuple[str, ...]
     #: For each of the packs' issuer patterns, texts one of which any match holds (see _issuer_needs).
     issuer_needs: tuple[tuple[str, ...], ...]
+    #: For each of the packs' issuer patterns, its newline-led form, or None (see _line_led).
+    issuer_led: tuple[re.Pattern | None, ...]
 
 
 @lru_cache(maxsize=8)
@@ -86,6 +88,7 @@ def _words(packs: Packs) -> _Words:
         frozenset(packs.generic_places),
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
         tuple(map(_issuer_needs, packs.issuer_res)),
+        tuple(map(_line_led, packs.issuer_res)),
     )
 
 
@@ -95,6 +98,40 @@ def _issuer_needs(pattern) -> tuple[str, ...]:
     if not isinstance(pattern, re.Pattern) or pattern.flags & re.IGNORECASE:
         return ()
     return needed_texts(pattern.pattern)
+
+
+def _line_led(pattern) -> re.Pattern | None:
+    """For an issuer pattern ``re`` compiled MULTILINE that matches only at a line
+    start (every branch opens with ``^``) and never matches empty: the pattern
+    led by a newline. ``re`` tries a ``^`` pattern at every position of the
+    head, but skips from newline to newline at C speed to this one's; None for
+    any other pattern."""
+    if not isinstance(pattern, re.Pattern) or not pattern.flags & re.MULTILINE:
+        return None
+    try:
+        from re import _constants as c, _parser as parser
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        if not (len(parsed) and parsed[0] == (c.AT, c.AT_BEGINNING) and parsed.getwidth()[0] > 0):
+            return None
+        return re.compile(rf"\n(?:{pattern.pattern})", pattern.flags)
+    except Exception:  # anything the standard parser does not read: the pattern as it is
+        return None
+
+
+def _line_matches(pattern: re.Pattern, led: re.Pattern, text: str):
+    """What ``pattern.finditer(text)`` gives, for a pattern that matches only at
+    a line start and never empty, with ``led`` its newline-led form: each line
+    start where ``led`` finds it is matched again with ``pattern`` itself."""
+    m, pos = pattern.match(text), 0
+    while True:
+        if m is not None:
+            yield m
+            pos = m.end() - 1
+        found = led.search(text, pos)
+        if found is None:
+            return
+        pos = found.start() + 1
+        m = pattern.match(text, pos)
 
 
 def jurisdiction(name: str, packs: Packs) -> str:
@@ -115,10 +152,11 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     passed over for one that does."""
     head = text[:_ISSUER_WINDOW]
     words = _words(packs)
-    for pattern, needed in zip(packs.issuer_res, words.issuer_needs):
+    for pattern, needed, led in zip(packs.issuer_res, words.issuer_needs, words.issuer_led):
         if needed and not any(word in head for word in needed):
             continue
-        for m in pattern.finditer(head, **packs.scan_options):
+        matches = pattern.finditer(head, **packs.scan_options) if led is None else _line_matches(pattern, led, head)
+        for m in matches:
             name = m.group("subject")
             if any(mark in m.group() for mark in words.government_marks) and not name.endswith("政府"):
                 name += "人民政府"
@@ -133,6 +171,7 @@ class SubjectReader:
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
+        self._locatives = self.words.locatives
         self._options = packs.scan_options
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
@@ -203,9 +242,9 @@ class SubjectReader:
         events = self._events.get(paragraph.number)
         if events is None:
             sources = self._sources_of(paragraph)
-            events = sources + self._read_topics(paragraph, sources)
+            events = self._read_topics(paragraph, sources)
             if sources:
-                events.sort(key=lambda e: e.start)
+                events = sorted(sources + events, key=lambda e: e.start)
             self._events[paragraph.number] = events
         return events
 
@@ -242,19 +281,23 @@ class SubjectReader:
         """
         self._read_figures = True
         found = None
-        events = self._events_of(self._current) if self._current is not None and self._current.role == "body" else ()
-        for event in events:
-            if event.start >= offset:
-                break
-            if event.topic:
-                if offset < event.sentence_end:
+        current = self._current
+        if current is not None and current.role == "body":
+            events = self._events.get(current.number)
+            if events is None:
+                events = self._events_of(current)
+            for event in events:
+                if event.start >= offset:
+                    break
+                if event.topic:
+                    if offset < event.sentence_end:
+                        found = event.name
+                    elif subject is None:
+                        subject = event.name
+                elif event.start > self._sentence_at:
                     found = event.name
-                elif subject is None:
-                    subject = event.name
-            elif event.start > self._sentence_at:
-                found = event.name
         if found is None and subject is None:
-            subject = self._fallback()
+            subject = self._fallback_name if self._fallback_for is current else self._fallback()
         return found or subject
 
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
@@ -287,7 +330,7 @@ class SubjectReader:
         topics: list[_Event] = []
         if self._issuer is not None:
             return topics
-        text, taken = paragraph.text, {e.start for e in sources}
+        text, taken = paragraph.text, {e.start for e in sources} if sources else ()
         for m in self.packs.topics(text):
             start = m.start("topic")
             at = paragraph.to_original(start)
@@ -333,14 +376,15 @@ class SubjectReader:
                 return self.doc_subject
         return name
 
-    def _subject_at(self, text: str) -> str | None:
-        """An organisation or place named at the start of ``text``, or filling
-        its opening clause after a locative word (在江城港区，…)."""
-        m = self.packs.subject_re.match(text)
-        if m is None and text.startswith(self.words.locatives):
-            lead = next(word for word in self.words.locatives if text.startswith(word))
-            m = self.packs.clause_subject_re.match(text, len(lead))
-            text = text[len(lead):]
+    def _subject_at(self, text: str, start: int = 0) -> str | None:
+        """An organisation or place named at ``start`` of ``text``, or filling
+        the clause there after a locative word (在江城港区，…). The name
+        patterns look at nothing before where they are tried, so trying them
+        at ``start`` reads as trying them on ``text[start:]``."""
+        m = self.packs.subject_re.match(text, start)
+        if m is None and text.startswith(self._locatives, start):
+            start += len(next(word for word in self._locatives if text.startswith(word, start)))
+            m = self.packs.clause_subject_re.match(text, start)
         if m is None:
             return None
         name = m.group("org")
@@ -352,7 +396,7 @@ class SubjectReader:
                 or (short_suffix and (self.packs.verb_re.search(name)
                                       or name.endswith(self.words.not_place_endings)))):
             return name
-        m = self.packs.place_re.match(text)
+        m = self.packs.place_re.match(text, start)
         return m.group("place") if m else None
 
     def current(self) -> str | None:
@@ -364,16 +408,18 @@ class SubjectReader:
         if self._pending:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
-        for start, text in reversed(self._pending_sentences):
-            found = self._opening_subject(text, any_clause=False)
-            if self._takes_over(found):
-                found = self._own(found)
-                # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
-                if not (paragraph and found in paragraph):
-                    self._sentence_subject = found
-                    self._sentence_at = start
-                break
-        self._pending_sentences.clear()
+        pending = self._pending_sentences
+        if pending:
+            for start, text in reversed(pending):
+                found = self._opening_subject(text, any_clause=False)
+                if found and self._takes_over(found):
+                    found = self._own(found)
+                    # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
+                    if not (paragraph and found in paragraph):
+                        self._sentence_subject = found
+                        self._sentence_at = start
+                    break
+            pending.clear()
         return self._sentence_subject or paragraph
 
     def _takes_over(self, name: str | None) -> bool:
@@ -391,8 +437,8 @@ class SubjectReader:
         start = 0
         skip_any = any_clause
         while not found:
-            m = CLAUSE_BREAK.search(text, start)
-            if m is None or m.end() > _OPENING_CLAUSE:
+            m = CLAUSE_BREAK.search(text, start, _OPENING_CLAUSE)  # a break, one character, ending within it
+            if m is None:
                 return None
             clause = text[start:m.start()]
             if not (skip_any or clause in self.words.connectives or clause.endswith(self.words.reporting)
@@ -400,7 +446,7 @@ class SubjectReader:
                 return None
             skip_any = False
             start = m.end()
-            found = self._subject_at(text[start:])
+            found = self._subject_at(text, start)
         return found
 
     def _resolve_paragraph_subject(self) -> None:
@@ -409,16 +455,21 @@ class SubjectReader:
         subject (its issuer, or whom its title names), if any, takes over."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
+        current, read = self._current, self._sources
         for paragraph in reversed(self._pending):
-            found = None
-            sources = (self._sources_of(paragraph)
-                       if paragraph.role == "body" and paragraph is not self._current else ())
+            found = sources = None
+            role = paragraph.role
+            body = role == "body"
+            if body and paragraph is not current:
+                sources = read.get(paragraph.number)
+                if sources is None:
+                    sources = self._sources_of(paragraph)
             if sources:
                 found = sources[-1].name
             elif hint.search(paragraph.text, 0, reach) is not None:
-                found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
-                found = self._own(found) if self._takes_over(found) else None
-            if found or paragraph.role == "heading":
+                found = self._opening_subject(paragraph.first_sentence() if body else paragraph.text)
+                found = self._own(found) if found and self._takes_over(found) else None
+            if found or role == "heading":
                 self.paragraph_subject = found
                 break
         self._pending.clear()
