@@ -3,8 +3,9 @@
 Checks the base commit out into a temporary git worktree, then runs, in turn
 and ``--rounds`` times, one process per engine that times ``extract_text``
 over the texts of a folder (CPU seconds, best of two passes after a warm-up
-pass that also compiles every pattern). Each round pairs the two runs, so a
-drift in the machine's speed tilts neither; the median of the per-round
+pass that also compiles every pattern). Each round pairs the two runs, the
+engine that runs first alternating, so a drift in the machine's speed tilts
+neither; the median of the per-round
 ratios is the figure to quote. Both engines must give the same number of
 records for the comparison to be about speed alone; a difference is printed.
 
@@ -62,8 +63,14 @@ def main() -> None:
                        check=True, capture_output=True)
         try:
             pairs = []
-            for _ in range(args.rounds):
-                pairs.append((one_run(base, args.folder), one_run(ROOT, args.folder)))
+            for round_ in range(args.rounds):
+                # Which engine runs first alternates: a process that follows a busy
+                # one, or an idle spell, may run at another speed.
+                if round_ % 2:
+                    new = one_run(ROOT, args.folder)
+                    pairs.append((one_run(base, args.folder), new))
+                else:
+                    pairs.append((one_run(base, args.folder), one_run(ROOT, args.folder)))
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
                            check=False, capture_output=True)
