@@ -5,9 +5,9 @@ and ``--rounds`` times, one process per engine that times ``extract_text``
 over the texts of a folder (CPU seconds, best of two passes after a warm-up
 pass that also compiles every pattern). Each round pairs the two runs, the
 engine that runs first alternating, so a drift in the machine's speed tilts
-neither; the median of the per-round
-ratios is the figure to quote. Both engines must give the same number of
-records for the comparison to be about speed alone; a difference is printed.
+neither; the median of the per-round ratios is the figure to quote. Both
+engines must give the same number of records for the comparison to be about
+speed alone; a difference is printed.
 
 Usage: python bench/engine_ab.py --base COMMIT [--rounds N] [--folder DIR]
 """
