@@ -79,14 +79,9 @@ class Cues:
         return [f for f in found[k:bisect_right(found, end, key=_END)] if f[0] >= start]
 
     def last(self, cue: str, end: int, start: int = 0) -> str | None:
-        """The text of the last ``cue`` match lying wholly within [start, end)
-        (last_entry's text, read here without a call to it)."""
-        entries = self._found.get(cue)
-        if entries:
-            k = bisect_right(entries, end, key=_END) - 1
-            if k >= 0 and entries[k][0] >= start:
-                return entries[k][2]
-        return None
+        """The text of the last ``cue`` match lying wholly within [start, end)."""
+        found = self.last_entry(cue, end, start)
+        return found[2] if found else None
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""

@@ -171,7 +171,6 @@ class SubjectReader:
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
-        self._locatives = self.words.locatives
         self._options = packs.scan_options
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
@@ -283,10 +282,7 @@ class SubjectReader:
         found = None
         current = self._current
         if current is not None and current.role == "body":
-            events = self._events.get(current.number)
-            if events is None:
-                events = self._events_of(current)
-            for event in events:
+            for event in self._events_of(current):
                 if event.start >= offset:
                     break
                 if event.topic:
@@ -297,7 +293,7 @@ class SubjectReader:
                 elif event.start > self._sentence_at:
                     found = event.name
         if found is None and subject is None:
-            subject = self._fallback_name if self._fallback_for is current else self._fallback()
+            subject = self._fallback()
         return found or subject
 
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
@@ -382,8 +378,9 @@ class SubjectReader:
         patterns look at nothing before where they are tried, so trying them
         at ``start`` reads as trying them on ``text[start:]``."""
         m = self.packs.subject_re.match(text, start)
-        if m is None and text.startswith(self._locatives, start):
-            start += len(next(word for word in self._locatives if text.startswith(word, start)))
+        locatives = self.words.locatives
+        if m is None and text.startswith(locatives, start):
+            start += len(next(word for word in locatives if text.startswith(word, start)))
             m = self.packs.clause_subject_re.match(text, start)
         if m is None:
             return None
