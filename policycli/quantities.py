@@ -206,8 +206,7 @@ def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | Non
         if scale2 and not scale:
             value = scaled(value, packs.scales.get(scale2, 1))
     after = norm[end:end + 1]
-    found = packs.prefix_re.search(norm, start - 6 if start > 6 else 0, start)
-    prefix = found.group().strip() if found else None
+    prefix = _prefix(norm, start, packs)
     scale_only = cjk and is_scale_only(bare)
     followed_by_word = bool(after) and _HAN.match(after) is not None
     if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
@@ -223,8 +222,8 @@ def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | Non
     if unit is not None and unit.factor != 1:
         value = scaled(value, unit.factor)
         value_max = scaled(value_max, unit.factor) if value_max is not None else None
-    low = float(value)  # the nearest double (numbers.nearest)
-    high = float(value_max) if value_max is not None else None
+    low = nearest(value)
+    high = nearest(value_max) if value_max is not None else None
     if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
         return None
     if value_max is not None:
