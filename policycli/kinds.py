@@ -12,7 +12,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 
 import regex
 
@@ -20,14 +19,13 @@ from .cues import Cues, first_break
 from .packs import Packs, alternation, last_char_class, union
 from .quantities import Mention
 from .record import Record
-from .segment import Paragraph, Sentence, from_last
+from .segment import TOP_LEVEL, Paragraph, Sentence, from_last
 
 #: A heading this short is a section label (主要目标, 重点任务) that can set a mood.
 _LABEL_MAX = 10
 #: How far before a quantity a baseline phrase (由2020年的) is looked for.
 _BASELINE = 16
 _CLOSERS = "》”）)」』"
-_TOP_LEVEL = attrgetter("top_level")
 
 
 @dataclass(slots=True)
@@ -133,7 +131,7 @@ class KindReader:
         if ((end is None or end.match(text, ls - 1))
                 and words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options)):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
-        if modality and (self._section_mood() if self._headings else self._mood) != "fact":
+        if modality and self._section_mood() != "fact":
             # Under a review heading a commitment word reports an estimate or
             # an old aim (预计增长16.4%, 完成年度目标): the figure is a fact.
             return "target"
@@ -144,7 +142,7 @@ class KindReader:
             opening = self._opening.text
             self.paragraph_mood = "fact" if fact_re.search(opening, 0, first_break(opening)) else None
             self._opening = None
-        mood = self.paragraph_mood or (self._section_mood() if self._headings else self._mood)
+        mood = self.paragraph_mood or self._section_mood()
         if mood == "fact" or fact_re.match(text):
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
         counted_programme = mention.unit_kind == "count" and verb in words.plan_verbs
@@ -197,7 +195,9 @@ class KindReader:
         headings before it said, so those are passed over unread (the title is
         the first heading of all: none stands before it).
         """
-        for heading in from_last(self._headings, _TOP_LEVEL):
+        if not self._headings:
+            return self._mood
+        for heading in from_last(self._headings, TOP_LEVEL):
             title = heading is self._title
             dated = not title and self._dated is not None and self._dated(heading)
             mood = self._heading_mood(heading, title or dated, dated)

@@ -11,13 +11,12 @@ import re
 
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 
 import regex
 
 from .cues import CLAUSE_BREAK, Cues
 from .packs import Packs, union
-from .segment import Paragraph, Sentence, from_last
+from .segment import TOP_LEVEL, Paragraph, Sentence, from_last
 
 #: A figure stands at most this many characters after its year's 的 (2020年的约6000只).
 _YEAR_GAP = 3
@@ -34,7 +33,6 @@ _MARKER = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一�
 _TITLE_YEAR = re.compile(r"(?<![到至\d])((?:19|20)\d{2})(?:\s*[-—–－~至到]\s*(?:19|20)\d{2})?年")
 #: A period that is a year and nothing before it: 2024年, 2024年底 (not 到2024年).
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_TOP_LEVEL = attrgetter("top_level")
 
 
 @dataclass(slots=True)
@@ -104,7 +102,7 @@ class PeriodReader:
         """Read the headings entered since last time, in order, for the period of the
         section; those before the last top-level one are passed over, as it resets
         the section whatever they said."""
-        for heading in from_last(self._headings, _TOP_LEVEL):
+        for heading in from_last(self._headings, TOP_LEVEL):
             period = self._heading_period(heading)
             if heading.top_level:
                 self._part = self._section = period

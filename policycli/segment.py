@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import re
@@ -342,3 +343,7 @@ def from_last(items: Sequence[_T], resets: Callable[[_T], bool]) -> Sequence[_T]
         if resets(items[k]):
             return items[k:]
     return items
+
+
+#: The ``resets`` of from_last for the readers of headings: a top-level heading.
+TOP_LEVEL = attrgetter("top_level")
