@@ -163,9 +163,8 @@ class MetricReader:
             between = words.list_split.split(between)[-1]
         if following and words.list_split.search(between):
             between = ""
-        # An empty phrase has nothing to clean or trim: most figures with a verb right before them.
-        cleaned = self._clean(between, subject) if between else between
-        between = self._trim_end(cleaned) if cleaned else cleaned
+        cleaned = self._clean(between, subject)
+        between = self._trim_end(cleaned)
         settled = between == cleaned  # nothing at its end to trim
         distributed = False  # the phrase is one item of a 分别 list
         if not between and not following and verb_span:
@@ -187,13 +186,12 @@ class MetricReader:
             if not distributed:
                 respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
                                                            verb_span)
-            between = self._clean(respective, subject) if respective else respective
+            between = self._clean(respective, subject)
             settled = False
         if settled and not following:
             phrase = between
         else:
-            phrase = between + following
-            phrase = self._trim_end(phrase) if phrase else phrase
+            phrase = self._trim_end(between + following)
         if clause_after.startswith("的") and clause_after.startswith(words.grants, 1):
             # 给予最高不超过500万元的补助: the amount of what is granted.
             phrase = self._trim_end(self._following(clause_after[1:]))
@@ -357,6 +355,8 @@ class MetricReader:
 
     def _clean(self, phrase: str, subject: str | None) -> str:
         """``phrase`` without the subject's name, a reporting clause, periods, modality and particles at its start."""
+        if not phrase:
+            return phrase  # most figures with a verb right before them have none
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
         words = self.words
