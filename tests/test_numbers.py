@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import case_id, load_cases
@@ -63,15 +63,33 @@ def test_parse_cjk_gives_what_cn2an_gives(numeral):
     assert parse_cjk.__wrapped__(numeral) == cn2an_value(numeral)
 
 
+def _skips_an_empty_group(whole: int) -> bool:
+    """True when the units group follows an all-zero 万 group and starts with a
+    digit, so cn2an writes no 零 before it (100,001,000 as 一亿一千). Read as
+    shorthand the same characters mean 1.1亿, and cn2an cannot read its own
+    output back, so no value is the safe answer."""
+    digits = f"{whole}"
+    return len(digits) > 8 and digits[-8:-4] == "0000" and digits[-4] != "0"
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.integers(min_value=1, max_value=10**16 - 1), st.integers(min_value=0, max_value=999))
+@example(100_001_000, 0)
+@example(100_001_000, 250)
 def test_reader_reads_numerals_written_in_full(whole, thousandths):
     import cn2an
 
-    assert read_cjk(cn2an.an2cn(whole)) == float(whole)
+    numeral = cn2an.an2cn(whole)
+    expected = None if _skips_an_empty_group(whole) else float(whole)
+    assert read_cjk(numeral) == expected
+    assert parse_cjk.__wrapped__(numeral) == expected
     written = cn2an.an2cn(f"{whole}.{thousandths:03d}".rstrip("0").rstrip("."))
-    # Past 2**53 cn2an's sum of whole and fraction rounds differently: equal to the last bit.
-    assert read_cjk(written) == pytest.approx(float(cn2an.cn2an(written, "normal")), rel=1e-15)
+    if expected is None:
+        assert read_cjk(written) is None
+    else:
+        # Past 2**53 cn2an's sum of whole and fraction rounds differently: equal to the last bit.
+        in_full = float(cn2an.cn2an(written, "normal"))
+        assert read_cjk(written) == pytest.approx(in_full, rel=1e-15)
 
 
 def test_engine_leaves_cn2an_unloaded_on_ordinary_text():
