@@ -202,6 +202,13 @@ def _open_store(db: Path):
         raise typer.Exit(EXIT_FAILED) from None
 
 
+#: Options several commands declare alike, declared once (typer reads these
+#: as the parameters' defaults).
+OUTPUT_OPTION = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout.")
+NO_BOM_OPTION = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark.")
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed.")
+
+
 @app.command(epilog="Examples:\n\n"
              "    policycli extract report.txt\n\n"
              "    policycli extract docs/ 'more/*.html' -o commitments.xlsx --kind target\n\n"
@@ -213,7 +220,7 @@ def _open_store(db: Path):
 def extract(
     inputs: list[str] = typer.Argument(..., metavar="FILE_OR_DIR_OR_GLOB...",
                                        help="Files, folders (walked recursively) or quoted globs; - reads stdin."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    output: Optional[Path] = OUTPUT_OPTION,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
     unit_kind: Optional[str] = typer.Option(None, "--unit-kind", help=UNIT_KIND_HELP),
@@ -224,8 +231,8 @@ def extract(
     max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
                                   help="Refuse files larger than this."),
     force: bool = typer.Option(False, "--force", help="With --db, re-extract unchanged files too."),
-    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+    no_bom: bool = NO_BOM_OPTION,
+    quiet: bool = QUIET_OPTION,
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also name each file a folder walk did not read, and why."),
     scheduler: Optional[str] = typer.Option(
@@ -405,14 +412,14 @@ def _extract_on_cluster(inputs, output, fmt, scheduler, db, pack, max_bytes, sen
              "    policycli export --db policies.sqlite -o records.parquet")
 def export(
     db: Path = typer.Option(..., "--db", help="The SQLite store written by `extract --db`."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
+    output: Optional[Path] = OUTPUT_OPTION,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     since: Optional[str] = typer.Option(None, "--since",
                                         help="Only documents processed at or after this ISO date or time (UTC)."),
     kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
     unit_kind: Optional[str] = typer.Option(None, "--unit-kind", help=UNIT_KIND_HELP),
     subject: Optional[str] = typer.Option(None, "--subject", help=SUBJECT_HELP),
-    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
+    no_bom: bool = NO_BOM_OPTION,
 ) -> None:
     """Write the records kept in a store, with the same formats and filters as extract."""
     from .store import Store, StoreError, normalise_since
@@ -440,6 +447,11 @@ def export(
 
 
 COMPARE_FORMAT_HELP = "table, json, jsonl, csv or xlsx. Default: from -o's suffix; else table on a terminal, jsonl in a pipe."
+COMPARE_FORMAT_OPTION = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP)
+COMPARE_DB_OPTION = typer.Option(None, "--db", help="Read the inputs' records from this store.")
+COMPARE_PACK_OPTION = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable.")
+COMPARE_MAX_BYTES_OPTION = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
+                                        help="Refuse documents larger than this.")
 COMPARE_INPUT_HELP = "A document (txt, html, docx, pdf), a JSON Lines file of records, or with --db a stored path."
 
 
@@ -502,16 +514,15 @@ def diff(
     old: Optional[str] = typer.Argument(None, metavar="OLD", help=COMPARE_INPUT_HELP),
     new: Optional[str] = typer.Argument(None, metavar="NEW", help=COMPARE_INPUT_HELP),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of old,new names, one pair a line."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
-    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
-    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
-    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
-                                  help="Refuse documents larger than this."),
+    output: Optional[Path] = OUTPUT_OPTION,
+    fmt: Optional[str] = COMPARE_FORMAT_OPTION,
+    db: Optional[Path] = COMPARE_DB_OPTION,
+    pack: list[Path] = COMPARE_PACK_OPTION,
+    max_bytes: int = COMPARE_MAX_BYTES_OPTION,
     old_year: Optional[int] = typer.Option(None, "--old-year", help="OLD's year. Default: read from its text, name or targets."),
     new_year: Optional[int] = typer.Option(None, "--new-year", help="NEW's year. Default: read from its text, name or targets."),
-    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+    no_bom: bool = NO_BOM_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Set NEW's targets beside OLD's: raised, lowered, same, reworded, new or dropped.
 
@@ -535,12 +546,11 @@ def scorecard(
     targets: Optional[str] = typer.Argument(None, metavar="TARGETS", help=COMPARE_INPUT_HELP),
     results: Optional[str] = typer.Argument(None, metavar="RESULTS", help=COMPARE_INPUT_HELP),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="A CSV file of targets,results names, one pair a line."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=COMPARE_FORMAT_HELP),
-    db: Optional[Path] = typer.Option(None, "--db", help="Read the inputs' records from this store."),
-    pack: list[Path] = typer.Option([], "--pack", help="An extra pattern pack (TOML), e.g. more indicators; repeatable."),
-    max_bytes: int = typer.Option(readers.DEFAULT_MAX_BYTES, "--max-bytes", min=1,
-                                  help="Refuse documents larger than this."),
+    output: Optional[Path] = OUTPUT_OPTION,
+    fmt: Optional[str] = COMPARE_FORMAT_OPTION,
+    db: Optional[Path] = COMPARE_DB_OPTION,
+    pack: list[Path] = COMPARE_PACK_OPTION,
+    max_bytes: int = COMPARE_MAX_BYTES_OPTION,
     tolerance_points: float = typer.Option(0.2, "--tolerance-points", min=0,
                                            help="左右 allows a rate this many percentage points either way."),
     tolerance_share: float = typer.Option(0.02, "--tolerance-share", min=0,
@@ -550,8 +560,8 @@ def scorecard(
     target_year: Optional[int] = typer.Option(None, "--target-year", help="TARGETS' year. Default: read from its text, name or targets."),
     review_year: Optional[int] = typer.Option(None, "--review-year",
                                               help="The year RESULTS' undated figures report. Default: the year before RESULTS'."),
-    no_bom: bool = typer.Option(False, "--no-bom", help="Write CSV without the UTF-8 byte order mark."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Nothing on stderr unless something failed."),
+    no_bom: bool = NO_BOM_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """Check TARGETS' targets against the results RESULTS reports: met, missed or unknown.
 
