@@ -5,11 +5,14 @@ and ``--rounds`` times, one process per engine that times ``extract_text``
 over the texts of a folder (CPU seconds, best of two passes after a warm-up
 pass that also compiles every pattern). Each round pairs the two runs, the
 engine that runs first alternating, so a drift in the machine's speed tilts
-neither; the median of the per-round ratios is the figure to quote. Both
-engines must give the same number of records for the comparison to be about
-speed alone; a difference is printed.
+neither; the median of the per-round ratios is the figure to quote. With
+``--together`` the two runs of a round start at the same moment, one per core,
+so both meet the same load from the rest of the machine; on a shared machine
+whose speed drifts within seconds that pairs them more closely than taking
+turns does. Both engines must give the same number of records for the
+comparison to be about speed alone; a difference is printed.
 
-Usage: python bench/engine_ab.py --base COMMIT [--rounds N] [--folder DIR]
+Usage: python bench/engine_ab.py --base COMMIT [--rounds N] [--folder DIR] [--together]
 """
 from __future__ import annotations
 
@@ -40,12 +43,30 @@ print(best, records)
 """
 
 
+def _start(engine: Path, folder: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _PASS, str(engine), str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tempfile.gettempdir())
+
+
+def _result(run: subprocess.Popen) -> tuple[float, int]:
+    """CPU seconds of the best pass and the number of records, from a finished run."""
+    out, err = run.communicate()
+    if run.returncode:
+        sys.exit(f"engine_ab: a timing run failed:\n{err}")
+    seconds, records = out.split()
+    return float(seconds), int(records)
+
+
 def one_run(engine: Path, folder: Path) -> tuple[float, int]:
     """CPU seconds of the best pass and the number of records, for the engine at ``engine``."""
-    out = subprocess.run([sys.executable, "-c", _PASS, str(engine), str(folder)],
-                         capture_output=True, text=True, cwd=tempfile.gettempdir(), check=True)
-    seconds, records = out.stdout.split()
-    return float(seconds), int(records)
+    return _result(_start(engine, folder))
+
+
+def both_at_once(base: Path, new: Path, folder: Path) -> tuple[tuple[float, int], tuple[float, int]]:
+    """The two engines' results from runs started together."""
+    runs = _start(base, folder), _start(new, folder)
+    return _result(runs[0]), _result(runs[1])
 
 
 def main() -> None:
@@ -53,6 +74,8 @@ def main() -> None:
     parser.add_argument("--base", required=True, help="the commit to compare against")
     parser.add_argument("--rounds", type=int, default=7, help="paired rounds (default 7)")
     parser.add_argument("--folder", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--together", action="store_true",
+                        help="run the two engines of a round at the same time (needs two cores)")
     args = parser.parse_args()
     if not sorted(args.folder.glob("*.txt")):
         sys.exit(f"{args.folder}: no .txt files to time")
@@ -66,7 +89,9 @@ def main() -> None:
             for round_ in range(args.rounds):
                 # Which engine runs first alternates: a process that follows a busy
                 # one, or an idle spell, may run at another speed.
-                if round_ % 2:
+                if args.together:
+                    pairs.append(both_at_once(base, ROOT, args.folder))
+                elif round_ % 2:
                     new = one_run(ROOT, args.folder)
                     pairs.append((one_run(base, args.folder), new))
                 else:
@@ -81,7 +106,7 @@ def main() -> None:
     print(f"base {args.base}: median {statistics.median(base_times):.2f} s CPU per pass, {pairs[0][0][1]:,} records")
     print(f"this checkout: median {statistics.median(new_times):.2f} s CPU per pass, {pairs[0][1][1]:,} records")
     print(f"ratio this/base: median {statistics.median(ratios):.3f} over {len(ratios)} paired rounds "
-          f"({ratios[0]:.3f}–{ratios[-1]:.3f})")
+          f"({ratios[0]:.3f}–{ratios[-1]:.3f}){', run together' if args.together else ''}")
 
 
 if __name__ == "__main__":
