@@ -62,7 +62,8 @@ class _Words:
     grants: tuple[str, ...]
     predicates: tuple[str, ...]
     shares: frozenset[str]
-    adjacent: frozenset[str]
+    #: The verbs a list's head runs back past: shares and adjacent verbs.
+    passed_verbs: frozenset[str]
     comparison: regex.Pattern
     compounds: tuple[str, ...]
     places: frozenset[str]
@@ -126,7 +127,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.grant_words),
         tuple(packs.metric_predicates),
         frozenset(packs.share_verbs),
-        frozenset(packs.adjacent_verbs),
+        frozenset(packs.share_verbs) | frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
@@ -164,59 +165,53 @@ class MetricReader:
         if following and words.list_split.search(between):
             between = ""
         cleaned = self._clean(between, subject)
-        between = self._trim_end(cleaned)
-        settled = between == cleaned  # nothing at its end to trim
+        phrase = self._trim_end(cleaned)
         distributed = False  # the phrase is one item of a 分别 list
-        if not between and not following and verb_span:
-            k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
-            while k >= 0 and spans[k][1] > verb_span[0]:
+        if not phrase and not following and verb_span:
+            verb_start = verb_span[0]
+            k = bisect_right(spans, (verb_start, verb_start)) - 1
+            while k >= 0 and spans[k][1] > verb_start:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
-            earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
-            while earlier_verb and (earlier_verb[2] in words.shares or earlier_verb[2] in words.adjacent):
+            earlier_verb = cues.last_entry("verb", verb_start, head_start)
+            while earlier_verb and earlier_verb[2] in words.passed_verbs:
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
-            respective = None
-            if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
+            if earlier_verb and verb_start - earlier_verb[1] >= 2:
                 if text[earlier_verb[0] - 1:earlier_verb[0]] in words.separators:
                     # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
                     # opening an item of a 分别 list belongs to it; the list starts before it.
-                    respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
+                    respective, distributed = self._respective(cues, text[head_start:verb_start], spans,
                                                                index, verb_span, within=True)
                 head_start = earlier_verb[1]
             if not distributed:
-                respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
-                                                           verb_span)
-            between = self._clean(respective, subject)
-            settled = False
-        if settled and not following:
-            phrase = between
-        else:
-            phrase = self._trim_end(between + following)
-        if clause_after.startswith("的") and clause_after.startswith(words.grants, 1):
-            # 给予最高不超过500万元的补助: the amount of what is granted.
-            phrase = self._trim_end(self._following(clause_after[1:]))
-        elif not phrase and not count and clause_after.startswith("的"):
-            # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
-            # nothing before it measures the noun after its 的.
-            phrase = self._trim_end(self._following(clause_after[1:]))
+                respective, distributed = self._respective(cues, text[head_start:verb_start], spans, index, verb_span)
+            phrase = self._trim_end(self._clean(respective, subject))
+        elif following or phrase != cleaned:
+            # What was trimmed may leave more to trim, and a count's noun joins the phrase.
+            phrase = self._trim_end(phrase + following)
+        if clause_after.startswith("的"):
+            if clause_after.startswith(words.grants, 1):
+                # 给予最高不超过500万元的补助: the amount of what is granted.
+                phrase = self._trim_end(self._following(clause_after[1:]))
+            elif not phrase and not count:
+                # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
+                # nothing before it measures the noun after its 的.
+                phrase = self._trim_end(self._following(clause_after[1:]))
         elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
-            # named thing right after it.
+            # named thing right after it (a count's noun is read apart: it is excluded).
             after = self._following(clause_after)
             ends = any(head.end() == len(after) for head in words.heads.finditer(after))
             if ends and not self._opens_predicate(after):
                 phrase = after
-        if phrase:
-            base = words.comparison.search(phrase)
-            if base:
-                phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
+        if phrase and (base := words.comparison.search(phrase)):
+            phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
         if phrase in words.places:
             return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
         indicator = cues.last_entry("indicator", ls, prev_end)
-        indicator = indicator[2] if indicator else None
-        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
+        if indicator and (not phrase or phrase in indicator[2] or phrase.endswith(indicator[2])) \
                 and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
-            return indicator
+            return indicator[2]
         return phrase[-20:] or None
 
     def _opens_predicate(self, phrase: str) -> bool:
