@@ -224,39 +224,40 @@ class MetricReader:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
         words = self.words
         stop = words.stop_after.search(clause_after)
-        mark = stop.group() if stop else None
-        if mark is not None and mark in "的、" and self.packs.modifier_re.match(clause_after):
-            # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
-            # past the modifiers, the head noun they qualify names what is
-            # counted, when one of the head words ends it.
-            if mark == "、":
-                stop = words.modifier_end.search(clause_after)
-                mark = stop.group() if stop else None
-            if mark == "的":
-                rest = clause_after[stop.end():]
-                end = words.stop_after.search(rest)
-                head = words.heads.search(rest, 0, end.start() if end else len(rest))
-                if head and head.end() <= 16:
-                    return rest[:head.end()]
-        if mark == "的" and stop.start():
-            # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
-            # one before 的, when a head word ends it, is what is counted.
-            end = words.stop_after.search(clause_after, stop.end())
-            end = end.start() if end else len(clause_after)
-            head = words.heads.search(clause_after, stop.end(), end)
-            if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
-                return clause_after[:end]
+        if stop is not None and (mark := stop.group()) in "的、":
+            # Most counts stop at neither: their noun is read at once below.
+            if self.packs.modifier_re.match(clause_after):
+                # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
+                # past the modifiers, the head noun they qualify names what is
+                # counted, when one of the head words ends it.
+                if mark == "、":
+                    stop = words.modifier_end.search(clause_after)
+                    mark = stop.group() if stop else None
+                if mark == "的":
+                    rest = clause_after[stop.end():]
+                    end = words.stop_after.search(rest)
+                    head = words.heads.search(rest, 0, end.start() if end else len(rest))
+                    if head and head.end() <= 16:
+                        return rest[:head.end()]
+            if mark == "的" and stop.start():
+                # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
+                # one before 的, when a head word ends it, is what is counted.
+                end = words.stop_after.search(clause_after, stop.end())
+                end = end.start() if end else len(clause_after)
+                head = words.heads.search(clause_after, stop.end(), end)
+                if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
+                    return clause_after[:end]
         following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
-        verb_re = self.packs.verb_re
-        verb = verb_re.search(following, 1)
+        verb = self.packs.verb_re.search(following, 1)
         if verb:
             # Most counts have no verb past their noun's first character: the head is read only here.
+            verb_re = self.packs.verb_re
             head = words.heads.search(following)
             while verb:
                 if (head.end() <= verb.start()) if head else verb.start() >= 2:
                     return following[:verb.start()]
                 verb = verb_re.search(following, verb.end())
-        if stop and following and stop.start() == len(following) and mark in words.separators:
+        if stop and following and stop.start() == len(following) and stop.group() in words.separators:
             return clause_after[:self._list_end(clause_after, stop)]
         return following
 
