@@ -37,6 +37,7 @@ _LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
 _FOLLOWING_MAX = 16
 _NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
+_ANY_CHAR = re.compile(".", re.DOTALL)
 
 
 #: Opening quotes and their closers.
@@ -52,8 +53,8 @@ class _Words:
     #: Any reporting word at all: a phrase without one needs no reported_by match.
     reported_cue: re.Pattern
     trim_trailing: regex.Pattern
-    #: What a phrase must end with for trim_trailing to find anything (None: not known).
-    trim_last: re.Pattern | None
+    #: What a phrase must end with for trim_trailing to find anything (any character when not known).
+    trim_last: re.Pattern
     stop_after: regex.Pattern
     respectively: regex.Pattern
     list_split: regex.Pattern
@@ -118,7 +119,7 @@ def _words(packs: Packs) -> _Words:
         packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
         re.compile(alternation(packs.metric_reported_by)),
         packs.compile_user(trailing),
-        last_char_class(trailing),
+        last_char_class(trailing) or _ANY_CHAR,
         re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
@@ -341,8 +342,7 @@ class MetricReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        last = self.words.trim_last
-        if not phrase or (last is not None and not last.match(phrase, len(phrase) - 1)):
+        if not phrase or not self.words.trim_last.match(phrase, len(phrase) - 1):
             return phrase  # it cannot end with anything trimmed
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
