@@ -150,15 +150,17 @@ class MetricReader:
         """What the quantity counts or measures: the words around it in its clause."""
         words = self.words
         ls, le = spans[index]
-        count = mention.unit_kind == "count"
         if verb_span and verb_span[2] in words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
-        following = self._following(clause_after) if count else ""
-        if count and not following and index + 1 < len(spans) and spans[index + 1][0] == le:
-            # 出台7批28项税费优惠政策: a count right before another counts the same noun.
-            following = self._following(clause_after[spans[index + 1][1] - le:])
-        if following and following.startswith(words.predicates):
-            following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
+        if mention.unit_kind == "count":
+            following = self._following(clause_after)
+            if not following and index + 1 < len(spans) and spans[index + 1][0] == le:
+                # 出台7批28项税费优惠政策: a count right before another counts the same noun.
+                following = self._following(clause_after[spans[index + 1][1] - le:])
+            if following.startswith(words.predicates):
+                following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
+        else:
+            following = ""
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:
@@ -194,7 +196,7 @@ class MetricReader:
             if clause_after.startswith(words.grants, 1):
                 # 给予最高不超过500万元的补助: the amount of what is granted.
                 phrase = self._trim_end(self._following(clause_after[1:]))
-            elif not phrase and not count:
+            elif not phrase and mention.unit_kind != "count":
                 # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
                 # nothing before it measures the noun after its 的.
                 phrase = self._trim_end(self._following(clause_after[1:]))
