@@ -35,7 +35,8 @@ _SHARED_MIN = 4
 _LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
 #: How much of what follows a figure may name what it counts.
 _FOLLOWING_MAX = 16
-_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+_NUMERAL = re.compile(f"[{_NUMERALS}]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 _ANY_CHAR = re.compile(".", re.DOTALL)
 
@@ -71,15 +72,19 @@ class _Words:
     separators: frozenset[str]
 
 
-def _stops(stops: list[str], exceptions: list[str]) -> str:
-    """A pattern for any of ``stops``, except where one ends a word of
-    ``exceptions`` (the 等 of 高等)."""
+def _stop_after(stops: list[str], exceptions: list[str]) -> str:
+    """A pattern for what ends the noun after a count: any of ``stops``, except
+    where one ends a word of ``exceptions`` (the 等 of 高等), a digit, or two
+    numerals. The guards follow the word, and a lookahead for the characters a
+    match can start with leads: a search passes over other positions at once."""
     branches = []
     for stop in sorted(stops, key=len, reverse=True):
         heads = {word[:-len(stop)] for word in exceptions if word.endswith(stop) and len(word) > len(stop)}
-        guards = "".join(f"(?<!{re.escape(head)})" for head in sorted(heads))
-        branches.append(guards + re.escape(stop))
-    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
+        guards = "".join(f"(?<!{re.escape(head + stop)})" for head in sorted(heads))
+        branches.append(re.escape(stop) + guards)
+    firsts = "".join(sorted({re.escape(stop[0]) for stop in stops}))
+    words = f"(?:{'|'.join(branches)})|" if branches else ""
+    return f"(?=[{firsts}\\d{_NUMERALS}])(?:{words}\\d|[{_NUMERALS}]{{2}})"
 
 
 
@@ -120,7 +125,7 @@ def _words(packs: Packs) -> _Words:
         re.compile(alternation(packs.metric_reported_by)),
         packs.compile_user(trailing),
         last_char_class(trailing) or _ANY_CHAR,
-        re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        re.compile(_stop_after(packs.metric_stop_after, packs.metric_not_stops)),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
