@@ -157,6 +157,10 @@ class MetricReader:
         ls, le = spans[index]
         if verb_span and verb_span[2] in words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
+        between_start = max(verb_span[1], prev_end) if verb_span else prev_end
+        between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
+        if prev_end > clause_start and between_start == prev_end:
+            between = words.list_split.split(between)[-1]
         if mention.unit_kind == "count":
             following = self._following(clause_after)
             if not following and index + 1 < len(spans) and spans[index + 1][0] == le:
@@ -164,14 +168,10 @@ class MetricReader:
                 following = self._following(clause_after[spans[index + 1][1] - le:])
             if following.startswith(words.predicates):
                 following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
+            if following and words.list_split.search(between):
+                between = ""  # 昌都、林芝、山南3个地市: the noun names what is counted, not the list of its members
         else:
             following = ""
-        between_start = max(verb_span[1], prev_end) if verb_span else prev_end
-        between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
-        if prev_end > clause_start and between_start == prev_end:
-            between = words.list_split.split(between)[-1]
-        if following and words.list_split.search(between):
-            between = ""
         cleaned = self._clean(between, subject)
         phrase = self._trim_end(cleaned)
         distributed = False  # the phrase is one item of a 分别 list
