@@ -88,6 +88,8 @@ class VerbReader:
             # A start word (从) past the last verb: 比重从10.64%增加到17.92%:
             # 10.64% changes by the verb after it.
             return result, None
+        if found is None:
+            return None, None  # no verb before the figure in its clause, as for many figures
         while found and found[2] in words.giving_way and (
                 (found[2] in words.long_comparators and self._in_comparator(text, found))
                 or (found[2] in words.adjacent and not self._adjacent(text, found[1], ls, spans))):
