@@ -256,8 +256,7 @@ class MetricReader:
                 if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
                     return clause_after[:end]
         following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
-        verb = self.packs.verb_re.search(following, 1)
-        if verb:
+        if verb := self.packs.verb_re.search(following, 1):
             # Most counts have no verb past their noun's first character: the head is read only here.
             verb_re = self.packs.verb_re
             head = words.heads.search(following)
@@ -362,8 +361,8 @@ class MetricReader:
             return phrase  # most figures with a verb right before them have none
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
-        words = self.words
-        if words.reported_cue.search(phrase) and (reported := words.reported_by.match(phrase, **self._options)):
+        if self.words.reported_cue.search(phrase) and (
+                reported := self.words.reported_by.match(phrase, **self._options)):
             phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
             if phrase[:1] in _QUOTES and _QUOTES[phrase[0]] not in phrase:
                 phrase = phrase[1:]  # 重申“工业用地比例不低于30%”: what is said, quoted
@@ -372,5 +371,5 @@ class MetricReader:
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
         # The pattern is anchored at the start: one match, not a search.
-        m = words.trim_leading.match(phrase, **self._options) if phrase else None
+        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
         return phrase[m.end():] if m else phrase
