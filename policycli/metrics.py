@@ -35,8 +35,10 @@ _SHARED_MIN = 4
 _LIST_ITEM_MIN, _LIST_ITEM_MAX = 2, 8
 #: How much of what follows a figure may name what it counts.
 _FOLLOWING_MAX = 16
-_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+_NUMERAL = re.compile(f"[{_NUMERALS}]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
+_ANY_CHAR = re.compile(".", re.DOTALL)
 
 
 #: Opening quotes and their closers.
@@ -52,8 +54,8 @@ class _Words:
     #: Any reporting word at all: a phrase without one needs no reported_by match.
     reported_cue: re.Pattern
     trim_trailing: regex.Pattern
-    #: What a phrase must end with for trim_trailing to find anything (None: not known).
-    trim_last: re.Pattern | None
+    #: What a phrase must end with for trim_trailing to find anything (any character when not known).
+    trim_last: re.Pattern
     stop_after: regex.Pattern
     respectively: regex.Pattern
     list_split: regex.Pattern
@@ -62,22 +64,27 @@ class _Words:
     grants: tuple[str, ...]
     predicates: tuple[str, ...]
     shares: frozenset[str]
-    adjacent: frozenset[str]
+    #: The verbs a list's head runs back past: shares and adjacent verbs.
+    passed_verbs: frozenset[str]
     comparison: regex.Pattern
     compounds: tuple[str, ...]
     places: frozenset[str]
     separators: frozenset[str]
 
 
-def _stops(stops: list[str], exceptions: list[str]) -> str:
-    """A pattern for any of ``stops``, except where one ends a word of
-    ``exceptions`` (the 等 of 高等)."""
+def _stop_after(stops: list[str], exceptions: list[str]) -> str:
+    """A pattern for what ends the noun after a count: any of ``stops``, except
+    where one ends a word of ``exceptions`` (the 等 of 高等), a digit, or two
+    numerals. The guards follow the word, and a lookahead for the characters a
+    match can start with leads: a search passes over other positions at once."""
     branches = []
     for stop in sorted(stops, key=len, reverse=True):
         heads = {word[:-len(stop)] for word in exceptions if word.endswith(stop) and len(word) > len(stop)}
-        guards = "".join(f"(?<!{re.escape(head)})" for head in sorted(heads))
-        branches.append(guards + re.escape(stop))
-    return f"(?:{'|'.join(branches)})" if branches else "(?!)"
+        guards = "".join(f"(?<!{re.escape(head + stop)})" for head in sorted(heads))
+        branches.append(re.escape(stop) + guards)
+    firsts = "".join(sorted({re.escape(stop[0]) for stop in stops}))
+    words = f"(?:{'|'.join(branches)})|" if branches else ""
+    return f"(?=[{firsts}\\d{_NUMERALS}])(?:{words}\\d|[{_NUMERALS}]{{2}})"
 
 
 
@@ -117,8 +124,8 @@ def _words(packs: Packs) -> _Words:
         packs.compile_user(f".*(?:{alternation(packs.metric_reported_by)})" if packs.metric_reported_by else "(?!)"),
         re.compile(alternation(packs.metric_reported_by)),
         packs.compile_user(trailing),
-        last_char_class(trailing),
-        re.compile(f"{_stops(packs.metric_stop_after, packs.metric_not_stops)}|\\d|[零〇一二两三四五六七八九十百千万亿]{{2}}"),
+        last_char_class(trailing) or _ANY_CHAR,
+        re.compile(_stop_after(packs.metric_stop_after, packs.metric_not_stops)),
         re.compile(f"(?:{alternation(packs.metric_respectively)})$"),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
@@ -126,7 +133,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.grant_words),
         tuple(packs.metric_predicates),
         frozenset(packs.share_verbs),
-        frozenset(packs.adjacent_verbs),
+        frozenset(packs.share_verbs) | frozenset(packs.adjacent_verbs),
         re.compile(_guarded(packs.metric_comparisons, packs.metric_not_comparisons)),
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
@@ -148,75 +155,71 @@ class MetricReader:
         """What the quantity counts or measures: the words around it in its clause."""
         words = self.words
         ls, le = spans[index]
-        count = mention.unit_kind == "count"
         if verb_span and verb_span[2] in words.shares:
             verb_span = None  # 数字经济总量占全省近30%: the share's words are the metric
-        following = self._following(clause_after) if count else ""
-        if count and not following and index + 1 < len(spans) and spans[index + 1][0] == le:
-            # 出台7批28项税费优惠政策: a count right before another counts the same noun.
-            following = self._following(clause_after[spans[index + 1][1] - le:])
-        if following and following.startswith(words.predicates):
-            following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
         between_start = max(verb_span[1], prev_end) if verb_span else prev_end
         between = text[max(between_start, text.rfind("等", between_start, ls) + 1):ls]
         if prev_end > clause_start and between_start == prev_end:
             between = words.list_split.split(between)[-1]
-        if following and words.list_split.search(between):
-            between = ""
+        if mention.unit_kind == "count":
+            following = self._following(clause_after)
+            if not following and index + 1 < len(spans) and spans[index + 1][0] == le:
+                # 出台7批28项税费优惠政策: a count right before another counts the same noun.
+                following = self._following(clause_after[spans[index + 1][1] - le:])
+            if following.startswith(words.predicates):
+                following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
+            if following and words.list_split.search(between):
+                between = ""  # 昌都、林芝、山南3个地市: the noun names what is counted, not the list of its members
+        else:
+            following = ""
         cleaned = self._clean(between, subject)
-        between = self._trim_end(cleaned)
-        settled = between == cleaned  # nothing at its end to trim
+        phrase = self._trim_end(cleaned)
         distributed = False  # the phrase is one item of a 分别 list
-        if not between and not following and verb_span:
-            k = bisect_right(spans, (verb_span[0], verb_span[0])) - 1
-            while k >= 0 and spans[k][1] > verb_span[0]:
+        if not phrase and not following and verb_span:
+            verb_start = verb_span[0]
+            k = bisect_right(spans, (verb_start, verb_start)) - 1
+            while k >= 0 and spans[k][1] > verb_start:
                 k -= 1
             head_start = max(clause_start, spans[k][1]) if k >= 0 else clause_start
-            earlier_verb = cues.last_entry("verb", verb_span[0], head_start)
-            while earlier_verb and (earlier_verb[2] in words.shares or earlier_verb[2] in words.adjacent):
+            earlier_verb = cues.last_entry("verb", verb_start, head_start)
+            while earlier_verb and earlier_verb[2] in words.passed_verbs:
                 earlier_verb = cues.last_entry("verb", earlier_verb[0], head_start)
-            respective = None
-            if earlier_verb and verb_span[0] - earlier_verb[1] >= 2:
+            if earlier_verb and verb_start - earlier_verb[1] >= 2:
                 if text[earlier_verb[0] - 1:earlier_verb[0]] in words.separators:
                     # 接待游客人次、旅游总花费、接待入境过夜游客人次分别增长…: a verb
                     # opening an item of a 分别 list belongs to it; the list starts before it.
-                    respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans,
+                    respective, distributed = self._respective(cues, text[head_start:verb_start], spans,
                                                                index, verb_span, within=True)
                 head_start = earlier_verb[1]
             if not distributed:
-                respective, distributed = self._respective(cues, text[head_start:verb_span[0]], spans, index,
-                                                           verb_span)
-            between = self._clean(respective, subject)
-            settled = False
-        if settled and not following:
-            phrase = between
-        else:
-            phrase = self._trim_end(between + following)
-        if clause_after.startswith("的") and clause_after.startswith(words.grants, 1):
-            # 给予最高不超过500万元的补助: the amount of what is granted.
-            phrase = self._trim_end(self._following(clause_after[1:]))
-        elif not phrase and not count and clause_after.startswith("的"):
-            # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
-            # nothing before it measures the noun after its 的.
-            phrase = self._trim_end(self._following(clause_after[1:]))
+                respective, distributed = self._respective(cues, text[head_start:verb_start], spans, index, verb_span)
+            phrase = self._trim_end(self._clean(respective, subject))
+        elif following or phrase != cleaned:
+            # What was trimmed may leave more to trim, and a count's noun joins the phrase.
+            phrase = self._trim_end(phrase + following)
+        if clause_after.startswith("的"):
+            if clause_after.startswith(words.grants, 1):
+                # 给予最高不超过500万元的补助: the amount of what is granted.
+                phrase = self._trim_end(self._following(clause_after[1:]))
+            elif not phrase and mention.unit_kind != "count":
+                # 实现60%的乡镇通油路, 可实现每年70亿的销售额: a share or an amount with
+                # nothing before it measures the noun after its 的.
+                phrase = self._trim_end(self._following(clause_after[1:]))
         elif not phrase and mention.unit_kind not in _NAMED_AFTER_EXCLUDED and clause_after:
             # 每年安排2亿元专项资金: an amount with nothing before it measures the
-            # named thing right after it.
+            # named thing right after it (a count's noun is read apart: it is excluded).
             after = self._following(clause_after)
             ends = any(head.end() == len(after) for head in words.heads.finditer(after))
             if ends and not self._opens_predicate(after):
                 phrase = after
-        if phrase:
-            base = words.comparison.search(phrase)
-            if base:
-                phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
+        if phrase and (base := words.comparison.search(phrase)):
+            phrase = self._trim_end(phrase[:base.start()])  # GDP比去年同期: GDP
         if phrase in words.places:
             return None  # 仅为上海的75.7%, 同期山东为…亿元: the place's figure of the metric before it
         indicator = cues.last_entry("indicator", ls, prev_end)
-        indicator = indicator[2] if indicator else None
-        if indicator and (not phrase or phrase in indicator or phrase.endswith(indicator)) \
+        if indicator and (not phrase or phrase in indicator[2] or phrase.endswith(indicator[2])) \
                 and not (distributed and phrase in self.packs.indicator_names):  # 城镇居民人均可支配收入 stays whole
-            return indicator
+            return indicator[2]
         return phrase[-20:] or None
 
     def _opens_predicate(self, phrase: str) -> bool:
@@ -229,39 +232,39 @@ class MetricReader:
         """The noun phrase a count stands before (15个重点项目建设 → 重点项目)."""
         words = self.words
         stop = words.stop_after.search(clause_after)
-        mark = stop.group() if stop else None
-        if mark is not None and mark in "的、" and self.packs.modifier_re.match(clause_after):
-            # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
-            # past the modifiers, the head noun they qualify names what is
-            # counted, when one of the head words ends it.
-            if mark == "、":
-                stop = words.modifier_end.search(clause_after)
-                mark = stop.group() if stop else None
-            if mark == "的":
-                rest = clause_after[stop.end():]
-                end = words.stop_after.search(rest)
-                head = words.heads.search(rest, 0, end.start() if end else len(rest))
-                if head and head.end() <= 16:
-                    return rest[:head.end()]
-        if mark == "的" and stop.start():
-            # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
-            # one before 的, when a head word ends it, is what is counted.
-            end = words.stop_after.search(clause_after, stop.end())
-            end = end.start() if end else len(clause_after)
-            head = words.heads.search(clause_after, stop.end(), end)
-            if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
-                return clause_after[:end]
+        if stop is not None and (mark := stop.group()) in "的、":
+            # Most counts stop at neither: their noun is read at once below.
+            if self.packs.modifier_re.match(clause_after):
+                # 100项具有较大知名度的体育精品赛事, 10个左右有条件、有基础的城市:
+                # past the modifiers, the head noun they qualify names what is
+                # counted, when one of the head words ends it.
+                if mark == "、":
+                    stop = words.modifier_end.search(clause_after)
+                    mark = stop.group() if stop else None
+                if mark == "的":
+                    rest = clause_after[stop.end():]
+                    end = words.stop_after.search(rest)
+                    head = words.heads.search(rest, 0, end.start() if end else len(rest))
+                    if head and head.end() <= 16:
+                        return rest[:head.end()]
+            if mark == "的" and stop.start():
+                # 20个乡镇的油路项目, 2000亿元规模的产业集群: a noun qualified by the
+                # one before 的, when a head word ends it, is what is counted.
+                end = words.stop_after.search(clause_after, stop.end())
+                end = end.start() if end else len(clause_after)
+                head = words.heads.search(clause_after, stop.end(), end)
+                if head and head.end() == end <= _FOLLOWING_MAX and not self.packs.verb_re.search(clause_after, 0, end):
+                    return clause_after[:end]
         following = clause_after[:min(stop.start(), _FOLLOWING_MAX) if stop else _FOLLOWING_MAX]
-        verb_re = self.packs.verb_re
-        verb = verb_re.search(following, 1)
-        if verb:
+        if verb := self.packs.verb_re.search(following, 1):
             # Most counts have no verb past their noun's first character: the head is read only here.
+            verb_re = self.packs.verb_re
             head = words.heads.search(following)
             while verb:
                 if (head.end() <= verb.start()) if head else verb.start() >= 2:
                     return following[:verb.start()]
                 verb = verb_re.search(following, verb.end())
-        if stop and following and stop.start() == len(following) and mark in words.separators:
+        if stop and following and stop.start() == len(following) and stop.group() in words.separators:
             return clause_after[:self._list_end(clause_after, stop)]
         return following
 
@@ -345,8 +348,7 @@ class MetricReader:
 
     def _trim_end(self, phrase: str) -> str:
         """``phrase`` without trailing particles, comparator and commitment words and periods."""
-        last = self.words.trim_last
-        if not phrase or (last is not None and not last.match(phrase, len(phrase) - 1)):
+        if not phrase or not self.words.trim_last.match(phrase, len(phrase) - 1):
             return phrase  # it cannot end with anything trimmed
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
@@ -359,8 +361,8 @@ class MetricReader:
             return phrase  # most figures with a verb right before them have none
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
-        words = self.words
-        if words.reported_cue.search(phrase) and (reported := words.reported_by.match(phrase, **self._options)):
+        if self.words.reported_cue.search(phrase) and (
+                reported := self.words.reported_by.match(phrase, **self._options)):
             phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
             if phrase[:1] in _QUOTES and _QUOTES[phrase[0]] not in phrase:
                 phrase = phrase[1:]  # 重申“工业用地比例不低于30%”: what is said, quoted
@@ -369,5 +371,5 @@ class MetricReader:
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
         # The pattern is anchored at the start: one match, not a search.
-        m = words.trim_leading.match(phrase, **self._options) if phrase else None
+        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
         return phrase[m.end():] if m else phrase

@@ -34,7 +34,9 @@ class _Words:
     adjacent: frozenset[str]
     yielding: frozenset[str]
     objects: frozenset[str]
-    starts: tuple[str, ...]
+    #: The verbs that may give way to one before them: comparator endings and adjacent verbs.
+    giving_way: frozenset[str]
+    starts: re.Pattern
     results: tuple[str, ...]
     list_marks: str
 
@@ -42,20 +44,23 @@ class _Words:
 @lru_cache(maxsize=8)
 def _words(packs: Packs) -> _Words:
     """The matchers for ``packs``, built once per pack set."""
+    long_comparators = {verb: longer for verb in packs.verbs
+                        if (longer := tuple(word for word in packs.prefix_comparators
+                                            if word.endswith(verb) and word != verb))}
     return _Words(
         re.compile(f"^[^，,。；;]{{0,30}}?(?:{alternation(packs.frame_close)})(?P<verb>{alternation(packs.verbs)})"),
         re.compile(alternation(packs.frame_open)),
         re.compile(f"(?:{alternation(packs.metric_list_separators)})"),
         re.compile(f"(?:{alternation(packs.metric_heads)})"),
-        {verb: longer for verb in packs.verbs
-         if (longer := tuple(word for word in packs.prefix_comparators if word.endswith(verb) and word != verb))},
+        long_comparators,
         frozenset(packs.level_verbs),
         frozenset(packs.nominal_verbs),
         tuple(packs.elaboration_words),
         frozenset(packs.adjacent_verbs),
         frozenset(packs.yielding_verbs),
         frozenset(packs.object_verbs),
-        tuple(packs.start_words),
+        frozenset(long_comparators) | frozenset(packs.adjacent_verbs),
+        re.compile(alternation(packs.start_words)),
         tuple(packs.result_words),
         "".join(sorted({c for word in packs.metric_list_separators for c in word} | set(" 　"))),
     )
@@ -79,18 +84,15 @@ class VerbReader:
             if m:
                 return m.group("verb"), None
         found = cues.last_entry("verb", ls, clause_start)
-        after_verb = found[1] if found else clause_start
-        for word in words.starts:
-            if text.find(word, after_verb, ls) >= 0:
-                # A start word (从) past the last verb: 比重从10.64%增加到17.92%:
-                # 10.64% changes by the verb after it.
-                result = self._result(clause_after)
-                if result:
-                    return result, None
-                break
-        comparators, adjacent = words.long_comparators, words.adjacent
-        while found and ((found[2] in comparators and self._in_comparator(text, found))
-                         or (found[2] in adjacent and not self._adjacent(text, found[1], ls, spans))):
+        if words.starts.search(text, found[1] if found else clause_start, ls) and (result := self._result(clause_after)):
+            # A start word (从) past the last verb: 比重从10.64%增加到17.92%:
+            # 10.64% changes by the verb after it.
+            return result, None
+        if found is None:
+            return None, None  # no verb before the figure in its clause, as for many figures
+        while found and found[2] in words.giving_way and (
+                (found[2] in words.long_comparators and self._in_comparator(text, found))
+                or (found[2] in words.adjacent and not self._adjacent(text, found[1], ls, spans))):
             # 给予最高不超过500万元: 给予; 培育产值超百亿元企业2家: 培育
             found = cues.last_entry("verb", found[0], clause_start)
         if found and (found[2] in words.yielding or found[2] in words.objects):
