@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -66,11 +67,17 @@ def _comparator(prefix: str | None, suffix: str, mid: bool, packs: Packs) -> str
     return "="
 
 
+@lru_cache(maxsize=8)
+def _mids(packs: Packs) -> str:
+    """The one-character comparator words (多, 余), which may stand inside a numeral."""
+    return "".join(w for w in packs.suffix_comparators if len(w) == 1)
+
+
 def find_mentions(text: str, packs: Packs) -> list[Mention]:
     """Every quantity mention in ``text``, in order, offsets into ``text``."""
     norm = normalise(text)
     stop_starts, stop_ends = _stop_spans(norm, packs)
-    mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
+    mids = _mids(packs)
     out: list[Mention] = []
     # The numerals read so far: a text repeats many of its figures (2025, 10亿).
     values: dict[str, Decimal | None] = {}
