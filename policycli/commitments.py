@@ -78,7 +78,11 @@ class CommitmentReader:
         self.periods.sentence(sentence)
         if not mentions:
             return []
-        spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
+        if len(sentence.joins) == 1:  # one piece of the original (most sentences): a shift
+            base = sentence.start
+            spans = [(m.start - base, m.end - base) for m in mentions]
+        else:
+            spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
         cues = Cues(sentence.text, self.packs, self._options, spans[-1][1])
         subject = self.subjects.current()
         records: list[Record] = []
