@@ -8,7 +8,8 @@ for all of them, and assembles their answers.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from .cues import Cues
@@ -27,6 +28,7 @@ from .verbs import VerbReader
 _AFTER = 40
 #: Past 2**53 a float no longer holds every whole number.
 _EXACT_MAX = 2 ** 53
+_START, _END = attrgetter("start"), attrgetter("end")
 
 
 class CommitmentReader:
@@ -173,11 +175,14 @@ def mentions_by_sentence(sentences: Iterable[Sentence], mentions: Sequence[Menti
     """Pairs of (sentence, its mentions), in order, every sentence up to the one
     that holds the last mention: no reader keeps what a paragraph's later
     sentences say past the paragraph, so they need not be cut or read."""
-    starts = [m.start for m in mentions]
+    # Mentions do not overlap, so their ends are in order as their starts are:
+    # a sentence's are those from the first that starts in it to the last that
+    # ends in it (one that ends in it starts in it).
+    starts = list(map(_START, mentions))
+    ends = list(map(_END, mentions))
     last = starts[-1] if starts else -1
     for sentence in sentences:
         if sentence.start > last:
             return
         i = bisect_left(starts, sentence.start)
-        j = bisect_left(starts, sentence.end, i)
-        yield sentence, [m for m in mentions[i:j] if m.end <= sentence.end]
+        yield sentence, mentions[i:bisect_right(ends, sentence.end, i)]
