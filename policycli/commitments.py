@@ -29,6 +29,8 @@ _AFTER = 40
 #: Past 2**53 a float no longer holds every whole number.
 _EXACT_MAX = 2 ** 53
 _START, _END = attrgetter("start"), attrgetter("end")
+#: Paragraphs entered wait at most this many to be handed to the readers that take them together.
+_UNREAD_MAX = 64
 
 
 class CommitmentReader:
@@ -50,32 +52,44 @@ class CommitmentReader:
         self._shared_suffixes = tuple(w for w in packs.suffix_comparators if len(w) > 1)
         self._separators = frozenset(packs.metric_list_separators)
         self._share_words = tuple(w for w in packs.share_verbs if w not in packs.object_verbs)
-        self._unread: Paragraph | None = None  # the paragraph entered but not yet given to periods and kinds
+        #: The paragraphs entered since the last sentence read, and the headings
+        #: among them but the title: the period, kind and modality readers take
+        #: them in at once, when the next sentence is read.
+        self._unread: list[Paragraph] = []
+        self._headings: list[Paragraph] = []
 
     def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph; the first heading is the document's title. Periods
-        and kinds keep only a paragraph's own state apart from headings, so they
-        take in any other paragraph when it is first read."""
+        """Take in a paragraph; the first heading is the document's title. The
+        period, kind and modality readers keep only a paragraph's own state apart
+        from headings, and read those only when a record needs them, so most
+        paragraphs entered (those with no figure) are handed to them together,
+        when a sentence is next read or when many wait."""
         self.subjects.enter(paragraph)
-        self.modality.enter(paragraph)
-        if paragraph.role != "heading":
-            self._unread = paragraph
-            return
-        self._unread = None
-        title = not self._titled
-        self.periods.enter(paragraph, title)
-        self.kinds.enter(paragraph, title)
-        if title:
-            self.subjects.enter_title(paragraph.text)
-            self.periods.enter_title(paragraph.text)
-            self._titled = True
+        self._unread.append(paragraph)
+        if paragraph.role == "heading":
+            if self._titled:
+                self._headings.append(paragraph)
+            else:
+                self.kinds.enter_title(paragraph)
+                self.subjects.enter_title(paragraph.text)
+                self.periods.enter_title(paragraph.text)
+                self._titled = True
+        if len(self._unread) > _UNREAD_MAX:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the paragraphs entered since the last sentence read to the period,
+        kind and modality readers."""
+        unread, headings = self._unread, self._headings
+        self._unread, self._headings = [], []
+        self.periods.enter(headings)
+        self.kinds.enter(unread[-1], headings)
+        self.modality.enter(unread)
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
-        if self._unread is not None:
-            self.periods.enter(self._unread)
-            self.kinds.enter(self._unread, False)
-            self._unread = None
+        if self._unread:
+            self._hand_over()
         self.subjects.sentence(sentence)
         self.periods.sentence(sentence)
         if not mentions:

@@ -101,20 +101,23 @@ class KindReader:
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
-    def enter(self, paragraph: Paragraph, title: bool) -> None:
-        """Take in a paragraph: a heading (``title``: the document's first) may
-        set the mood, a body paragraph's opening may set its own."""
+    def enter_title(self, title: Paragraph) -> None:
+        """Take in the document's title, its first heading, as it is entered: the
+        mood it names is read as the other headings' is (see _section_mood)."""
+        self._title = title
+        self._headings.append(title)
+
+    def enter(self, last: Paragraph, headings: list[Paragraph]) -> None:
+        """Take in the paragraphs entered since the last sentence read, by the
+        ``last`` of them and the ``headings`` among them other than the title: a
+        heading may set the mood, and a body paragraph's opening its own (the
+        last one's, when it has sentences read next)."""
         self.paragraph_mood = None
-        role = paragraph.role
-        if role == "heading":
-            self._opening = None
+        if headings:
             if self._headline_records:
                 self._headline_records = []
-            self._headings.append(paragraph)
-            if title:
-                self._title = paragraph
-        else:
-            self._opening = paragraph if role == "body" else None
+            self._headings += headings
+        self._opening = last if last.role == "body" else None
 
     def read(self, text: str, mention: Mention, cues: Cues, modality: str | None,
              clause_start: int, ls: int, verb: str | None, opened: str | None = None,
