@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import re
@@ -247,19 +248,17 @@ def _splits_figure(prev: str, nxt: str, gap: str, figure_tail: re.Pattern | None
 
 def _starts(text: str, spans: list[tuple[int, int]], lines: list[str], closed: list[bool],
             bylines: list[bool], figure_tail: re.Pattern | None) -> list[int]:
-    """The lines that start a paragraph (by index): all but the wrapped ones."""
+    """The lines that start a paragraph (by index): all but the wrapped ones. A
+    line after a closed one starts a paragraph (a closed line ends in no digit),
+    so only the lines after an open one are looked at."""
     width = _wrap_width(lines, closed)
-    starts = [0]
-    for i in range(1, len(lines)):
-        if closed[i - 1]:
-            starts.append(i)  # a closed line ends its paragraph (and ends in no digit)
-            continue
+    starts = [True, *closed[:-1]]
+    for i in compress(range(1, len(lines)), map(not_, closed)):
         prev, line = lines[i - 1], lines[i]
-        byline = bylines[i - 1] or bylines[i]
-        if (byline or not _joins(prev, line, width)) and (byline or not (
-                prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail))):
-            starts.append(i)
-    return starts
+        if bylines[i - 1] or bylines[i] or not (_joins(prev, line, width) or prev[-1].isdigit() and _splits_figure(
+                prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail)):
+            starts[i] = True
+    return list(compress(range(len(lines)), starts))
 
 
 class _Head:
