@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
@@ -35,6 +35,7 @@ _CONTINUES = "，,、（(“‘《【—-"
 #: after it. Opening with a character class lets a search skip to the marks at
 #: C speed, which a leading lookahead does not.
 _SENTENCE_END = re.compile(r"[。！？!?…](?:(?<=…)…+|(?<!…)[。！？!?]*)[”’」』）)]*")
+_END_OF = re.Match.end
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
@@ -205,15 +206,13 @@ class Paragraph(Rejoined):
 
     def sentences(self) -> Iterator[Sentence]:
         """The paragraph's sentences in order, each mapped back to the original offsets."""
-        para, first, start = self.text, True, 0
-        for m in _SENTENCE_END.finditer(para):
-            end = m.end()
+        para, start = self.text, 0
+        # Each end mark run ends a sentence (matches are never empty), and the
+        # text after the last one is a sentence of its own.
+        for end in chain(map(_END_OF, _SENTENCE_END.finditer(para)), (len(para),)):
             if end > start:
-                yield self._sentence(start, end, first)
-                first = False
-            start = end
-        if start < len(para):
-            yield self._sentence(start, len(para), first)
+                yield self._sentence(start, end, start == 0)
+                start = end
 
     def _sentence(self, start: int, end: int, first: bool) -> Sentence:
         para, joins, origins = self.text, self.joins, self.origins
