@@ -183,16 +183,11 @@ class Paragraph(Rejoined):
     number: int
     role: str
     section: str | None
-    #: top_level once read: the readers ask it of each pending heading many times.
-    _top_level: bool | None = field(default=None, init=False, repr=False, compare=False)
-
-    @property
-    def top_level(self) -> bool:
-        """True for a heading that opens a part of the document (一、…, a headline),
-        False for a numbered sub-heading such as （一）… that stays inside its part."""
-        if self._top_level is None:
-            self._top_level = _SUB_MARKER.match(self.text) is None
-        return self._top_level
+    #: True for a heading that opens a part of the document (一、…, a headline),
+    #: False for a numbered sub-heading such as （一）… that stays inside its
+    #: part. Told as the paragraph is cut (one match): the readers ask it of
+    #: each pending heading, many times, and a property would cost a call each.
+    top_level: bool = field(repr=False, compare=False)
 
     @property
     def numbered(self) -> bool:
@@ -320,7 +315,8 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
             role = _role(para, _closed(para), _byline(para))
         if head is not None and head.open:
             role = head.role(para, role)
-        yield Paragraph(para, start, spans[end - 1][1], joins, origins, number, role, section)
+        top_level = _SUB_MARKER.match(para) is None
+        yield Paragraph(para, start, spans[end - 1][1], joins, origins, number, role, section, top_level)
         if role == "heading":
             section = para
 
