@@ -162,7 +162,7 @@ class CommitmentReader:
             mention.unit, mention.unit_kind, mention.comparator, kind, subject, verb, metric,
             modality or (self.modality.section() if kind != "fact" else None),  # modality
             period or opened or (self.periods.section() if kind != "fact" else None),  # period
-            _excerpt(text, ls, le), sentence.section,
+            text if len(text) <= SENTENCE_MAX else _excerpt(text, ls, le), sentence.section,
         )
 
 
@@ -173,8 +173,7 @@ _EXCERPT = 300
 
 
 def _excerpt(sentence: str, start: int, end: int) -> str:
-    if len(sentence) <= SENTENCE_MAX:
-        return sentence
+    """The text of a sentence longer than SENTENCE_MAX around its mention at [start, end)."""
     left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
 
