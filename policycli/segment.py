@@ -296,7 +296,7 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
     # Each line is read once for these; a paragraph of one line (most are) takes them as its own.
     # A line ending in an end mark is closed without a call to _closed.
     closed = [line[-1] in _ENDS or line[-1] in _CLOSERS and _closed(line) for line in lines]
-    bylines = [_byline(line) for line in lines]
+    bylines = list(map(_byline, lines))
     starts = _starts(text, spans, lines, closed, bylines, figure_tail)
     section: str | None = None
     head = _Head(chrome) if chrome is not None else None
