@@ -30,13 +30,13 @@ class Cues:
     many mentions costs time linear in its length. Entries are (start, end, text),
     in order of their ends."""
 
-    __slots__ = ("_text", "_found", "_breaks")
+    __slots__ = ("_found", "_ends")
 
     def __init__(self, text: str, packs: Packs, options: dict, last: int | None = None):
         """Scan ``text``; with ``last``, the end of its last mention, only as far as
         the clause that holds it: no reader looks past it."""
-        self._text = text
-        self._breaks = list(map(_START, CLAUSE_BREAK.finditer(text)))
+        #: The clause breaks, then the sentence's end, where its last clause ends.
+        self._ends = [*map(_START, CLAUSE_BREAK.finditer(text)), len(text)]
         stop = len(text) if last is None else self.clause_end(last)
         found: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)
         pattern, table = packs.cue_words
@@ -81,15 +81,14 @@ class Cues:
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""
-        breaks = self._breaks
-        k = bisect_left(breaks, pos) - 1
-        return breaks[k] + 1 if k >= 0 else 0
+        ends = self._ends
+        k = bisect_left(ends, pos, 0, len(ends) - 1)
+        return ends[k - 1] + 1 if k else 0
 
     def clause_end(self, pos: int) -> int:
         """Where the clause holding position ``pos`` ends (its break, or the sentence end)."""
-        breaks = self._breaks
-        k = bisect_left(breaks, pos)
-        return breaks[k] if k < len(breaks) else len(self._text)
+        ends = self._ends
+        return ends[bisect_left(ends, pos, 0, len(ends) - 1)]
 
 
 def first_break(text: str) -> int:
