@@ -162,9 +162,9 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 
 
 def _role(para: str, closed: bool, byline: bool) -> str:
-    """``para``'s role, given whether it is closed (:func:`_closed`) and a byline."""
-    if len(para) > _BODY_MIN:
-        return "body"
+    """``para``'s role, given whether it is closed (:func:`_closed`) and a byline;
+    for a paragraph of at most _BODY_MIN characters (a longer one is body text,
+    which the caller tells first)."""
     if _SUBTITLE.match(para) and not _FULL_STOP.search(para, 0, len(para) - 1):
         return "subtitle"
     if byline:
@@ -304,7 +304,7 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
         start = spans[first][0]
         if end - first == 1:
             para, joins, origins = lines[first], (0,), (start,)
-            # A long paragraph is body text (_role's first rule), the common case.
+            # A long paragraph is body text, the common case.
             role = "body" if len(para) > _BODY_MIN else _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
@@ -312,7 +312,7 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
                 joins_l.append(pos)
                 pos += len(line)
             para, joins, origins = "".join(lines[first:end]), tuple(joins_l), tuple(s for s, _ in spans[first:end])
-            role = _role(para, _closed(para), _byline(para))
+            role = "body" if len(para) > _BODY_MIN else _role(para, _closed(para), _byline(para))
         if head is not None and head.open:
             role = head.role(para, role)
         top_level = _SUB_MARKER.match(para) is None
