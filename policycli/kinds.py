@@ -217,12 +217,16 @@ class KindReader:
         Unless ``named`` (the first heading or a dated one) or numbered, only a
         short label or a heading that ends like a document's title has a mood.
         A ``dated`` heading that names neither sets the target mood."""
-        text = heading.text
-        last = _last_match(self.words.section_words, text, self.words.any_section_word)
-        if last is None:
+        text, words = heading.text, self.words
+        # Most headings name no section word: the plain alternation of them
+        # tells so, faster than the grouped pattern (re passes over a text to a
+        # word's first character only in a plain alternation), and where the
+        # first one starts, from which the grouped pattern finds the last.
+        first = words.any_section_word.search(text)
+        if first is None:
             return "target" if dated else None
-        if named or heading.numbered or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
-            return last.lastgroup
+        if named or heading.numbered or len(text) <= _LABEL_MAX or words.title_end.search(text):
+            return deque(words.section_words.finditer(text, first.start()), maxlen=1)[0].lastgroup
         return None
 
 
@@ -233,14 +237,3 @@ def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
     if len(a) > len(b):
         a, b = b, a
     return any(a[i:i + least] in b for i in range(len(a) - least + 1))
-
-
-def _last_match(pattern: re.Pattern, text: str, probe: re.Pattern) -> re.Match | None:
-    """The last match of ``pattern`` in ``text``, or None. Most texts have none:
-    ``probe``, matching where ``pattern`` does but without its groups, tells
-    where the first one starts, faster than ``pattern`` itself (re passes over
-    a text to a word's first character only in a plain alternation)."""
-    first = probe.search(text)
-    if first is None:
-        return None
-    return deque(pattern.finditer(text, first.start()), maxlen=1)[0]
