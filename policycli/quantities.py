@@ -85,8 +85,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     options = packs.scan_options
     quantity = packs.quantity_re
     last_end = 0
-    for candidate in packs.quantity_start_re.finditer(norm):
-        start = candidate.start()
+    for start in map(_START, packs.quantity_start_re.finditer(norm)):
         if start < last_end:
             continue
         m = quantity.match(norm, start)
