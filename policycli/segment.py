@@ -144,21 +144,20 @@ def _byline(line: str) -> bool:
 
 def _joins(prev: str, nxt: str, width: int | None) -> bool:
     """Whether line ``nxt`` continues line ``prev`` (a wrap, not a paragraph break),
-    ``prev`` being open and neither line a byline (the caller has those per line)."""
-    if _SUBTITLE.match(nxt):
+    ``prev`` being open and neither line a byline (the caller has those per line).
+
+    ``prev`` must show it runs on: a continuing mark at its end, an unclosed
+    bracket or quote, a stop mark inside, a pause inside a long line (the 、 of
+    a numbered heading's marker, 二、, does not count), or a length near the
+    document's wrap width. Most open lines (headings, titles) show none, so
+    ``nxt`` is read only then: a subtitle, or a list item after a line that
+    does not lead into it, starts afresh."""
+    last = prev[-1]
+    if not (last in _CONTINUES or _unbalanced(prev) or _STOP_MARK.search(prev)
+            or len(prev) >= 25 and _PAUSE_MARK.search(prev, m.end() if (m := _LIST_MARKER.match(prev)) else 0)
+            or width is not None and len(prev) >= 0.75 * width):
         return False
-    if _LIST_MARKER.match(nxt) and prev[-1] not in _CONTINUES:
-        return False
-    if prev[-1] in _CONTINUES or _unbalanced(prev):
-        return True
-    if _STOP_MARK.search(prev):
-        return True
-    # A pause inside a long line shows it is running text; the 、 of a numbered
-    # heading's marker (二、) does not count.
-    marker = _LIST_MARKER.match(prev)
-    if len(prev) >= 25 and _PAUSE_MARK.search(prev, marker.end() if marker else 0):
-        return True
-    return width is not None and len(prev) >= 0.75 * width
+    return not (_SUBTITLE.match(nxt) or _LIST_MARKER.match(nxt) and last not in _CONTINUES)
 
 
 def _role(para: str, closed: bool, byline: bool) -> str:
