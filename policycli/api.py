@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import attrgetter
 from pathlib import Path
 
 from . import readers
@@ -10,6 +11,8 @@ from .packs import Packs, PackTimeout, default_packs
 from .quantities import find_mentions, find_mentions_in_paragraph
 from .record import Record
 from .segment import paragraphs
+
+_START = attrgetter("start")
 
 
 def extract_text(text: str, doc: str = "-", packs: Packs | None = None) -> list[Record]:
@@ -31,7 +34,7 @@ def _extract(text: str, doc: str, packs: Packs) -> list[Record]:
         return []
     reader = CommitmentReader(text, doc, packs)
     records: list[Record] = []
-    starts = [m.start for m in mentions]
+    starts = list(map(_START, mentions))
     for paragraph in paragraphs(text, packs.page_chrome, packs.figure_tail_re):
         if paragraph.role == "chrome":
             continue

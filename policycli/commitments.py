@@ -8,7 +8,8 @@ for all of them, and assembles their answers.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from .cues import Cues
@@ -27,6 +28,9 @@ from .verbs import VerbReader
 _AFTER = 40
 #: Past 2**53 a float no longer holds every whole number.
 _EXACT_MAX = 2 ** 53
+_START, _END = attrgetter("start"), attrgetter("end")
+#: Paragraphs entered wait at most this many to be handed to the readers that take them together.
+_UNREAD_MAX = 64
 
 
 class CommitmentReader:
@@ -48,37 +52,53 @@ class CommitmentReader:
         self._shared_suffixes = tuple(w for w in packs.suffix_comparators if len(w) > 1)
         self._separators = frozenset(packs.metric_list_separators)
         self._share_words = tuple(w for w in packs.share_verbs if w not in packs.object_verbs)
-        self._unread: Paragraph | None = None  # the paragraph entered but not yet given to periods and kinds
+        #: The paragraphs entered since the last sentence read, and the headings
+        #: among them but the title: the period, kind and modality readers take
+        #: them in at once, when the next sentence is read.
+        self._unread: list[Paragraph] = []
+        self._headings: list[Paragraph] = []
 
     def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph; the first heading is the document's title. Periods
-        and kinds keep only a paragraph's own state apart from headings, so they
-        take in any other paragraph when it is first read."""
+        """Take in a paragraph; the first heading is the document's title. The
+        period, kind and modality readers keep only a paragraph's own state apart
+        from headings, and read those only when a record needs them, so most
+        paragraphs entered (those with no figure) are handed to them together,
+        when a sentence is next read or when many wait."""
         self.subjects.enter(paragraph)
-        self.modality.enter(paragraph)
-        if paragraph.role != "heading":
-            self._unread = paragraph
-            return
-        self._unread = None
-        title = not self._titled
-        self.periods.enter(paragraph, title)
-        self.kinds.enter(paragraph, title)
-        if title:
-            self.subjects.enter_title(paragraph.text)
-            self.periods.enter_title(paragraph.text)
-            self._titled = True
+        self._unread.append(paragraph)
+        if paragraph.role == "heading":
+            if self._titled:
+                self._headings.append(paragraph)
+            else:
+                self.kinds.enter_title(paragraph)
+                self.subjects.enter_title(paragraph.text)
+                self.periods.enter_title(paragraph.text)
+                self._titled = True
+        if len(self._unread) > _UNREAD_MAX:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the paragraphs entered since the last sentence read to the period,
+        kind and modality readers."""
+        unread, headings = self._unread, self._headings
+        self._unread, self._headings = [], []
+        self.periods.enter(headings)
+        self.kinds.enter(unread[-1], headings)
+        self.modality.enter(unread)
 
     def read(self, sentence: Sentence, mentions: Sequence[Mention]) -> list[Record]:
         """Records for one sentence; call for every sentence of a paragraph with mentions, in order."""
-        if self._unread is not None:
-            self.periods.enter(self._unread)
-            self.kinds.enter(self._unread, False)
-            self._unread = None
+        if self._unread:
+            self._hand_over()
         self.subjects.sentence(sentence)
         self.periods.sentence(sentence)
         if not mentions:
             return []
-        spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
+        if len(sentence.joins) == 1:  # one piece of the original (most sentences): a shift
+            base = sentence.start
+            spans = [(m.start - base, m.end - base) for m in mentions]
+        else:
+            spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
         cues = Cues(sentence.text, self.packs, self._options, spans[-1][1])
         subject = self.subjects.current()
         records: list[Record] = []
@@ -142,7 +162,7 @@ class CommitmentReader:
             mention.unit, mention.unit_kind, mention.comparator, kind, subject, verb, metric,
             modality or (self.modality.section() if kind != "fact" else None),  # modality
             period or opened or (self.periods.section() if kind != "fact" else None),  # period
-            _excerpt(text, ls, le), sentence.section,
+            text if len(text) <= SENTENCE_MAX else _excerpt(text, ls, le), sentence.section,
         )
 
 
@@ -153,8 +173,7 @@ _EXCERPT = 300
 
 
 def _excerpt(sentence: str, start: int, end: int) -> str:
-    if len(sentence) <= SENTENCE_MAX:
-        return sentence
+    """The text of a sentence longer than SENTENCE_MAX around its mention at [start, end)."""
     left, right = max(0, start - _EXCERPT), min(len(sentence), end + _EXCERPT)
     return ("…" if left else "") + sentence[left:right] + ("…" if right < len(sentence) else "")
 
@@ -169,11 +188,14 @@ def mentions_by_sentence(sentences: Iterable[Sentence], mentions: Sequence[Menti
     """Pairs of (sentence, its mentions), in order, every sentence up to the one
     that holds the last mention: no reader keeps what a paragraph's later
     sentences say past the paragraph, so they need not be cut or read."""
-    starts = [m.start for m in mentions]
+    # Mentions do not overlap, so their ends are in order as their starts are:
+    # a sentence's are those from the first that starts in it to the last that
+    # ends in it (one that ends in it starts in it).
+    starts = list(map(_START, mentions))
+    ends = list(map(_END, mentions))
     last = starts[-1] if starts else -1
     for sentence in sentences:
         if sentence.start > last:
             return
         i = bisect_left(starts, sentence.start)
-        j = bisect_left(starts, sentence.end, i)
-        yield sentence, [m for m in mentions[i:j] if m.end <= sentence.end]
+        yield sentence, mentions[i:bisect_right(ends, sentence.end, i)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from operator import itemgetter
 
 from .packs import Packs
@@ -15,6 +16,8 @@ from .packs import Packs
 _BREAK_CHARS = "，,；;：:。！？!?"
 #: What ends a clause.
 CLAUSE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
+#: Where a match starts, read for a list of them without a Python step each.
+_START = re.Match.start
 #: An entry's end, the key its list is ordered by.
 _END = itemgetter(1)
 #: A book or document title: 《…》.
@@ -27,31 +30,24 @@ class Cues:
     many mentions costs time linear in its length. Entries are (start, end, text),
     in order of their ends."""
 
-    __slots__ = ("_text", "_found", "_breaks")
+    __slots__ = ("_found", "_ends")
 
     def __init__(self, text: str, packs: Packs, options: dict, last: int | None = None):
         """Scan ``text``; with ``last``, the end of its last mention, only as far as
         the clause that holds it: no reader looks past it."""
-        self._text = text
-        self._breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
+        #: The clause breaks, then the sentence's end, where its last clause ends.
+        self._ends = [*map(_START, CLAUSE_BREAK.finditer(text)), len(text)]
         stop = len(text) if last is None else self.clause_end(last)
-        found: dict[str, list[tuple[int, int, str]]] = {}
+        found: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)
         pattern, table = packs.cue_words
         # Matches do not overlap and each word's cues are listed by end, so the
-        # lists come out in order of their ends.
+        # lists come out in order of their ends. A word may hold no cue (增加值, 为了).
         for m in pattern.finditer(text, 0, stop):
-            held = table[m.group()]
-            if not held:
-                continue  # a word that holds no cue (增加值, 为了)
             start = m.start()
-            for cue, offset, end, inner in held:
-                entry = (start + offset, start + end, inner)
-                if cue in found:
-                    found[cue].append(entry)
-                else:
-                    found[cue] = [entry]
-        periods = [(m.start(), m.end(), m.group())
-                   for m in packs.period_scan.pattern_for(text, 0, stop).finditer(text, 0, stop, **options)]
+            for cue, offset, end, inner in table[m.group()]:
+                found[cue].append((start + offset, start + end, inner))
+        period = packs.period_scan.pattern_for(text, 0, stop)
+        periods = [(m.start(), m.end(), m.group()) for m in period.finditer(text, 0, stop, **options)]
         if periods and "《" in text:
             titles = [m.span() for m in BOOK_TITLE.finditer(text)]
             periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]
@@ -85,15 +81,14 @@ class Cues:
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding position ``pos`` starts."""
-        breaks = self._breaks
-        k = bisect_left(breaks, pos) - 1
-        return breaks[k] + 1 if k >= 0 else 0
+        ends = self._ends
+        k = bisect_left(ends, pos, 0, len(ends) - 1)
+        return ends[k - 1] + 1 if k else 0
 
     def clause_end(self, pos: int) -> int:
         """Where the clause holding position ``pos`` ends (its break, or the sentence end)."""
-        breaks = self._breaks
-        k = bisect_left(breaks, pos)
-        return breaks[k] if k < len(breaks) else len(self._text)
+        ends = self._ends
+        return ends[bisect_left(ends, pos, 0, len(ends) - 1)]
 
 
 def first_break(text: str) -> int:

@@ -101,20 +101,23 @@ class KindReader:
         self._opening: Paragraph | None = None  # a body paragraph whose opening mood is unread
         self._headline_records: list[Record] = []  # the section's heading records that are not targets
 
-    def enter(self, paragraph: Paragraph, title: bool) -> None:
-        """Take in a paragraph: a heading (``title``: the document's first) may
-        set the mood, a body paragraph's opening may set its own."""
+    def enter_title(self, title: Paragraph) -> None:
+        """Take in the document's title, its first heading, as it is entered: the
+        mood it names is read as the other headings' is (see _section_mood)."""
+        self._title = title
+        self._headings.append(title)
+
+    def enter(self, last: Paragraph, headings: list[Paragraph]) -> None:
+        """Take in the paragraphs entered since the last sentence read, by the
+        ``last`` of them and the ``headings`` among them other than the title: a
+        heading may set the mood, and a body paragraph's opening its own (the
+        last one's, when it has sentences read next)."""
         self.paragraph_mood = None
-        role = paragraph.role
-        if role == "heading":
-            self._opening = None
+        if headings:
             if self._headline_records:
                 self._headline_records = []
-            self._headings.append(paragraph)
-            if title:
-                self._title = paragraph
-        else:
-            self._opening = paragraph if role == "body" else None
+            self._headings += headings
+        self._opening = last if last.role == "body" else None
 
     def read(self, text: str, mention: Mention, cues: Cues, modality: str | None,
              clause_start: int, ls: int, verb: str | None, opened: str | None = None,
@@ -214,12 +217,16 @@ class KindReader:
         Unless ``named`` (the first heading or a dated one) or numbered, only a
         short label or a heading that ends like a document's title has a mood.
         A ``dated`` heading that names neither sets the target mood."""
-        text = heading.text
-        last = _last_match(self.words.section_words, text, self.words.any_section_word)
-        if last is None:
+        text, words = heading.text, self.words
+        # Most headings name no section word: the plain alternation of them
+        # tells so, faster than the grouped pattern (re passes over a text to a
+        # word's first character only in a plain alternation), and where the
+        # first one starts, from which the grouped pattern finds the last.
+        first = words.any_section_word.search(text)
+        if first is None:
             return "target" if dated else None
-        if named or heading.numbered or len(text) <= _LABEL_MAX or self.words.title_end.search(text):
-            return last.lastgroup
+        if named or heading.numbered or len(text) <= _LABEL_MAX or words.title_end.search(text):
+            return deque(words.section_words.finditer(text, first.start()), maxlen=1)[0].lastgroup
         return None
 
 
@@ -230,14 +237,3 @@ def _share_words(a: str | None, b: str | None, least: int = 3) -> bool:
     if len(a) > len(b):
         a, b = b, a
     return any(a[i:i + least] in b for i in range(len(a) - least + 1))
-
-
-def _last_match(pattern: re.Pattern, text: str, probe: re.Pattern) -> re.Match | None:
-    """The last match of ``pattern`` in ``text``, or None. Most texts have none:
-    ``probe``, matching where ``pattern`` does but without its groups, tells
-    where the first one starts, faster than ``pattern`` itself (re passes over
-    a text to a word's first character only in a plain alternation)."""
-    first = probe.search(text)
-    if first is None:
-        return None
-    return deque(pattern.finditer(text, first.start()), maxlen=1)[0]

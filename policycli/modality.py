@@ -34,13 +34,12 @@ class ModalityReader:
         self._section: str | None = None  # the word the nearest label naming one gives
         self._parts: list[Paragraph] = []  # paragraphs that may start a part, not yet read
 
-    def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph: a numbered one, or a heading, may start a part;
+    def enter(self, paragraphs: list[Paragraph]) -> None:
+        """Take in paragraphs: a numbered one, or a heading, may start a part;
         it is read when a record asks for the section's word, or when this many wait."""
-        if paragraph.role == "heading" or paragraph.text[:1] in _MARKER_START:
-            self._parts.append(paragraph)
-            if len(self._parts) > _PENDING_MAX:
-                self._read_parts()
+        self._parts += [p for p in paragraphs if p.role == "heading" or p.text[:1] in _MARKER_START]
+        if len(self._parts) > _PENDING_MAX:
+            self._read_parts()
 
     def _read_parts(self) -> None:
         """Read the paragraphs entered since last time, in order, from the last

@@ -81,11 +81,12 @@ class PeriodReader:
         self._bases: dict[int, bool] = {}  # for each period start in it, whether it is a base
         self._deadlines: dict[str, bool] = {}  # for each period read, whether it opens with its future cue
 
-    def enter(self, paragraph: Paragraph, title: bool = False) -> None:
-        """Take in a paragraph: a body paragraph's sentences may open with a period;
-        a heading other than the title may name the period of its section. The
-        paragraph's own state changes only once a body sentence is taken in, so
-        it is reset only then (most paragraphs entered are headings)."""
+    def enter(self, headings: list[Paragraph]) -> None:
+        """Take in the paragraphs entered since the last sentence read, by the
+        ``headings`` among them other than the title: they end the paragraph
+        whose sentences were read, and a heading may name the period of its
+        section. The paragraph's own state changes only once a body sentence is
+        taken in, so it is reset only then."""
         if self._sentences:
             self._sentences.clear()
             self._read = 0
@@ -93,8 +94,8 @@ class PeriodReader:
             self._carried_deadline = False
             self._inherited = None
             self.deadline = False
-        if paragraph.role == "heading" and not title:
-            self._headings.append(paragraph)
+        if headings:
+            self._headings += headings
             if len(self._headings) > _PENDING_MAX:
                 self._read_headings()
 

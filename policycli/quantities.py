@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from operator import methodcaller
 
 import regex
 
@@ -23,6 +25,8 @@ _HAN = re.compile(f"[{HAN}]")
 _SPACED = re.compile(f"[{SPACES}]")
 #: Digits and spaces ending where a mention starts (95   亿元).
 _DIGITS_SPACED = re.compile(f"[0-9][{SPACES}]+$")
+#: A match's start and end (of ``re`` or ``regex``), read over a list of them without a Python step each.
+_START, _END = methodcaller("start"), methodcaller("end")
 _CODE_BEFORE = frozenset("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 
 
@@ -40,11 +44,8 @@ class Mention:
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
     """The starts and the ends of the stop spans (non-overlapping, in order)."""
-    starts, ends = [], []
-    for m in packs.stop_re.finditer(norm, **packs.scan_options):
-        starts.append(m.start())
-        ends.append(m.end())
-    return starts, ends
+    found = list(packs.stop_re.finditer(norm, **packs.scan_options))
+    return list(map(_START, found)), list(map(_END, found))
 
 
 def _prefix(norm: str, start: int, packs: Packs) -> str | None:
@@ -66,11 +67,17 @@ def _comparator(prefix: str | None, suffix: str, mid: bool, packs: Packs) -> str
     return "="
 
 
+@lru_cache(maxsize=8)
+def _mids(packs: Packs) -> str:
+    """The one-character comparator words (多, 余), which may stand inside a numeral."""
+    return "".join(w for w in packs.suffix_comparators if len(w) == 1)
+
+
 def find_mentions(text: str, packs: Packs) -> list[Mention]:
     """Every quantity mention in ``text``, in order, offsets into ``text``."""
     norm = normalise(text)
     stop_starts, stop_ends = _stop_spans(norm, packs)
-    mids = "".join(w for w in packs.suffix_comparators if len(w) == 1)
+    mids = _mids(packs)
     out: list[Mention] = []
     # The numerals read so far: a text repeats many of its figures (2025, 10亿).
     values: dict[str, Decimal | None] = {}
@@ -78,8 +85,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     options = packs.scan_options
     quantity = packs.quantity_re
     last_end = 0
-    for candidate in packs.quantity_start_re.finditer(norm):
-        start = candidate.start()
+    for start in map(_START, packs.quantity_start_re.finditer(norm)):
         if start < last_end:
             continue
         m = quantity.match(norm, start)
@@ -172,26 +178,31 @@ def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | Non
              cjk: bool) -> Mention | None:
     """The mention an Arabic or Chinese numeral with its unit, range and suffix
     stands for, or None when the rules read it as no quantity; ``values`` holds
-    the numerals the text has read (parse_decimal's value of each)."""
+    the numerals the text has read (parse_decimal's value of each). The rules
+    for Arabic and Chinese numerals are read apart: most of them concern one."""
     unit_word = unit_word or u1
     unit = packs.units.get(unit_word) if unit_word else None
     if _SPACED.search(norm, start, end):
         n1, n2 = unspaced(n1), unspaced(n2) if n2 else n2
-    per = "/" + per if per else ""
-    if unit is not None and unit.after_cjk_only and not cjk:
-        return None
-    scale = "" if cjk else n1.lstrip("0123456789.,，").strip(mids)
-    scale2 = "" if cjk or not n2 else n2.lstrip("0123456789.,，").strip(mids)
-    if unit is None and not (scale or scale2):
-        return None
-    bare = n1.strip(mids) if cjk else ""
-    if cjk and bare in packs.bare_numerals and not n2:
-        return None
-    if unit is not None and unit.after_scale_only and not (
-            scale or scale2 or cjk and not is_scale_only(bare) and bare.endswith(tuple(packs.scales))):
-        return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
-    if cjk and not n2 and (pair := _neighbours(bare)):
-        n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
+    if cjk:
+        # A Chinese numeral always has its unit; it has no scale part of its own.
+        if unit is None:
+            return None
+        bare = n1.strip(mids)
+        if not n2 and bare in packs.bare_numerals:
+            return None
+        if unit.after_scale_only and (is_scale_only(bare) or not bare.endswith(tuple(packs.scales))):
+            return None  # 1200亿度 is energy; 38度, 三度 and 百度 are not
+        if not n2 and (pair := _neighbours(bare)):
+            n1, n2 = pair  # 三四轮, 两三个: "three or four", a range
+        scale = scale2 = ""
+    else:
+        if unit is not None and unit.after_cjk_only:
+            return None
+        scale = n1.lstrip("0123456789.,，").strip(mids)
+        scale2 = n2.lstrip("0123456789.,，").strip(mids) if n2 else ""
+        if not (scale or scale2) and (unit is None or unit.after_scale_only):
+            return None  # a bare figure; or 38度, which is no energy
     if n1 in values:
         value = values[n1]
     else:
@@ -205,36 +216,37 @@ def _general(norm: str, packs: Packs, mids: str, values: dict[str, Decimal | Non
             return None
         if scale2 and not scale:
             value = scaled(value, packs.scales.get(scale2, 1))
-    after = norm[end:end + 1]
     prefix = _prefix(norm, start, packs)
-    scale_only = cjk and is_scale_only(bare)
-    followed_by_word = bool(after) and _HAN.match(after) is not None
-    if scale_only and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
+    followed_by_word = _HAN.match(norm, end) is not None
+    if cjk and is_scale_only(bare) and (followed_by_word or _DIGITS_SPACED.search(norm, max(0, start - 8), start)):
         return None  # 千亿元 alone is an amount; 亿元 after 95 and spaces is that figure's tail
-    if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
-            and not packs.modifier_re.match(norm, end)):
-        return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业
-    if (prefix or suffix) and after in packs.threshold_markers and not norm.startswith(
-            (*packs.grant_words, *packs.goal_words), end + len(after)):
-        return None  # 年营收超10亿元的企业; but 不超过500万元的补助 and 超45%的目标 are records
+    if prefix or suffix:
+        if (suffix and packs.suffix_comparators.get(suffix) in (">=", "<=") and followed_by_word
+                and not packs.modifier_re.match(norm, end)):
+            return None  # 亿元以上项目: a threshold inside a metric; not 20家以上具有…的企业
+        after = norm[end:end + 1]
+        if after in packs.threshold_markers and not norm.startswith(
+                (*packs.grant_words, *packs.goal_words), end + len(after)):
+            return None  # 年营收超10亿元的企业; but 不超过500万元的补助 and 超45%的目标 are records
     if unit is None and packs.implicit_currency_re.search(norm, max(0, start - _MONEY_REACH), start):
         unit = packs.implicit_unit
     if unit is not None and unit.factor != 1:
         value = scaled(value, unit.factor)
         value_max = scaled(value_max, unit.factor) if value_max is not None else None
     low = nearest(value)
-    high = nearest(value_max) if value_max is not None else None
-    if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
-        return None
-    if value_max is not None:
-        comparator = "range"
-    elif prefix or suffix or not set(n1).isdisjoint(mids):
-        comparator = _comparator(prefix, suffix, not set(n1).isdisjoint(mids), packs)
+    if value_max is None:
+        if not math.isfinite(low):
+            return None
+        high = None
+        if prefix or suffix or not set(n1).isdisjoint(mids):
+            comparator = _comparator(prefix, suffix, not set(n1).isdisjoint(mids), packs)
+        else:
+            comparator = "="  # a bare figure, the common case
     else:
-        comparator = "="  # a bare figure, the common case
-    return Mention(
-        start, end, low, high,
-        (unit.base + per if per else unit.base) if unit else None,
-        unit.kind if unit else "count",
-        comparator,
-    )
+        high = nearest(value_max)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        comparator = "range"
+    if unit is None:
+        return Mention(start, end, low, high, None, "count", comparator)
+    return Mention(start, end, low, high, unit.base + "/" + per if per else unit.base, unit.kind, comparator)

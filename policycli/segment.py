@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 import re
@@ -34,6 +35,7 @@ _CONTINUES = "，,、（(“‘《【—-"
 #: after it. Opening with a character class lets a search skip to the marks at
 #: C speed, which a leading lookahead does not.
 _SENTENCE_END = re.compile(r"[。！？!?…](?:(?<=…)…+|(?<!…)[。！？!?]*)[”’」』）)]*")
+_END_OF = re.Match.end
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\D|第[一二三四五六七八九十\d]+[章节部分篇条])"
 )
@@ -142,27 +144,26 @@ def _byline(line: str) -> bool:
 
 def _joins(prev: str, nxt: str, width: int | None) -> bool:
     """Whether line ``nxt`` continues line ``prev`` (a wrap, not a paragraph break),
-    ``prev`` being open and neither line a byline (the caller has those per line)."""
-    if _SUBTITLE.match(nxt):
+    ``prev`` being open and neither line a byline (the caller has those per line).
+
+    ``prev`` must show it runs on: a continuing mark at its end, an unclosed
+    bracket or quote, a stop mark inside, a pause inside a long line (the 、 of
+    a numbered heading's marker, 二、, does not count), or a length near the
+    document's wrap width. Most open lines (headings, titles) show none, so
+    ``nxt`` is read only then: a subtitle, or a list item after a line that
+    does not lead into it, starts afresh."""
+    last = prev[-1]
+    if not (last in _CONTINUES or _unbalanced(prev) or _STOP_MARK.search(prev)
+            or len(prev) >= 25 and _PAUSE_MARK.search(prev, m.end() if (m := _LIST_MARKER.match(prev)) else 0)
+            or width is not None and len(prev) >= 0.75 * width):
         return False
-    if _LIST_MARKER.match(nxt) and prev[-1] not in _CONTINUES:
-        return False
-    if prev[-1] in _CONTINUES or _unbalanced(prev):
-        return True
-    if _STOP_MARK.search(prev):
-        return True
-    # A pause inside a long line shows it is running text; the 、 of a numbered
-    # heading's marker (二、) does not count.
-    marker = _LIST_MARKER.match(prev)
-    if len(prev) >= 25 and _PAUSE_MARK.search(prev, marker.end() if marker else 0):
-        return True
-    return width is not None and len(prev) >= 0.75 * width
+    return not (_SUBTITLE.match(nxt) or _LIST_MARKER.match(nxt) and last not in _CONTINUES)
 
 
 def _role(para: str, closed: bool, byline: bool) -> str:
-    """``para``'s role, given whether it is closed (:func:`_closed`) and a byline."""
-    if len(para) > _BODY_MIN:
-        return "body"
+    """``para``'s role, given whether it is closed (:func:`_closed`) and a byline;
+    for a paragraph of at most _BODY_MIN characters (a longer one is body text,
+    which the caller tells first)."""
     if _SUBTITLE.match(para) and not _FULL_STOP.search(para, 0, len(para) - 1):
         return "subtitle"
     if byline:
@@ -181,16 +182,11 @@ class Paragraph(Rejoined):
     number: int
     role: str
     section: str | None
-    #: top_level once read: the readers ask it of each pending heading many times.
-    _top_level: bool | None = field(default=None, init=False, repr=False, compare=False)
-
-    @property
-    def top_level(self) -> bool:
-        """True for a heading that opens a part of the document (一、…, a headline),
-        False for a numbered sub-heading such as （一）… that stays inside its part."""
-        if self._top_level is None:
-            self._top_level = _SUB_MARKER.match(self.text) is None
-        return self._top_level
+    #: True for a heading that opens a part of the document (一、…, a headline),
+    #: False for a numbered sub-heading such as （一）… that stays inside its
+    #: part. Told as the paragraph is cut (one match): the readers ask it of
+    #: each pending heading, many times, and a property would cost a call each.
+    top_level: bool = field(repr=False, compare=False)
 
     @property
     def numbered(self) -> bool:
@@ -204,15 +200,13 @@ class Paragraph(Rejoined):
 
     def sentences(self) -> Iterator[Sentence]:
         """The paragraph's sentences in order, each mapped back to the original offsets."""
-        para, first, start = self.text, True, 0
-        for m in _SENTENCE_END.finditer(para):
-            end = m.end()
+        para, start = self.text, 0
+        # Each end mark run ends a sentence (matches are never empty), and the
+        # text after the last one is a sentence of its own.
+        for end in chain(map(_END_OF, _SENTENCE_END.finditer(para)), (len(para),)):
             if end > start:
-                yield self._sentence(start, end, first)
-                first = False
-            start = end
-        if start < len(para):
-            yield self._sentence(start, len(para), first)
+                yield self._sentence(start, end, start == 0)
+                start = end
 
     def _sentence(self, start: int, end: int, first: bool) -> Sentence:
         para, joins, origins = self.text, self.joins, self.origins
@@ -247,19 +241,17 @@ def _splits_figure(prev: str, nxt: str, gap: str, figure_tail: re.Pattern | None
 
 def _starts(text: str, spans: list[tuple[int, int]], lines: list[str], closed: list[bool],
             bylines: list[bool], figure_tail: re.Pattern | None) -> list[int]:
-    """The lines that start a paragraph (by index): all but the wrapped ones."""
+    """The lines that start a paragraph (by index): all but the wrapped ones. A
+    line after a closed one starts a paragraph (a closed line ends in no digit),
+    so only the lines after an open one are looked at."""
     width = _wrap_width(lines, closed)
-    starts = [0]
-    for i in range(1, len(lines)):
-        if closed[i - 1]:
-            starts.append(i)  # a closed line ends its paragraph (and ends in no digit)
-            continue
+    starts = [True, *closed[:-1]]
+    for i in compress(range(1, len(lines)), map(not_, closed)):
         prev, line = lines[i - 1], lines[i]
-        byline = bylines[i - 1] or bylines[i]
-        if (byline or not _joins(prev, line, width)) and (byline or not (
-                prev[-1].isdigit() and _splits_figure(prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail))):
-            starts.append(i)
-    return starts
+        if bylines[i - 1] or bylines[i] or not (_joins(prev, line, width) or prev[-1].isdigit() and _splits_figure(
+                prev, line, text[spans[i - 1][1]:spans[i][0]], figure_tail)):
+            starts[i] = True
+    return list(compress(range(len(lines)), starts))
 
 
 class _Head:
@@ -303,7 +295,7 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
     # Each line is read once for these; a paragraph of one line (most are) takes them as its own.
     # A line ending in an end mark is closed without a call to _closed.
     closed = [line[-1] in _ENDS or line[-1] in _CLOSERS and _closed(line) for line in lines]
-    bylines = [_byline(line) for line in lines]
+    bylines = list(map(_byline, lines))
     starts = _starts(text, spans, lines, closed, bylines, figure_tail)
     section: str | None = None
     head = _Head(chrome) if chrome is not None else None
@@ -311,7 +303,7 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
         start = spans[first][0]
         if end - first == 1:
             para, joins, origins = lines[first], (0,), (start,)
-            # A long paragraph is body text (_role's first rule), the common case.
+            # A long paragraph is body text, the common case.
             role = "body" if len(para) > _BODY_MIN else _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
@@ -319,10 +311,11 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
                 joins_l.append(pos)
                 pos += len(line)
             para, joins, origins = "".join(lines[first:end]), tuple(joins_l), tuple(s for s, _ in spans[first:end])
-            role = _role(para, _closed(para), _byline(para))
+            role = "body" if len(para) > _BODY_MIN else _role(para, _closed(para), _byline(para))
         if head is not None and head.open:
             role = head.role(para, role)
-        yield Paragraph(para, start, spans[end - 1][1], joins, origins, number, role, section)
+        top_level = _SUB_MARKER.match(para) is None
+        yield Paragraph(para, start, spans[end - 1][1], joins, origins, number, role, section, top_level)
         if role == "heading":
             section = para
 
