@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .cues import CLAUSE_BREAK
 from .packs import Packs, needed_texts
@@ -178,7 +179,8 @@ class SubjectReader:
         #: Set when a body issued the document: only another body takes over from it.
         self._issuer = issuer if issuer and issuer.endswith(self.words.bodies) else None
         self.paragraph_subject: str | None = None
-        #: Paragraphs not yet read for a name, oldest first.
+        #: Paragraphs entered since the last one with figures, the current one last:
+        #: each is read for a name only when a record needs a subject (see current).
         self._pending: list[Paragraph] = []
         #: The same for the current paragraph's later sentences: (start, text).
         self._pending_sentences: list[tuple[int, str]] = []
@@ -190,39 +192,22 @@ class SubjectReader:
         self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
         self._current: Paragraph | None = None
-        #: Body paragraphs since the last one with figures, that one included:
-        #: where a topic may stand in for a missing subject.
-        self._recent: list[Paragraph] = []
-        self._read_figures = False  # whether the current paragraph has figures
+        #: The last paragraph with figures before the current one, the paragraphs
+        #: between the two, and the recent paragraphs (see _recent) as they stood
+        #: after that one, latest first.
+        self._figures: Paragraph | None = None
+        self._between: list[Paragraph] = []
+        self._recent_base: list[Paragraph] = []
         #: The paragraph _fallback last looked for, and what it found.
         self._fallback_for: Paragraph | None = None
         self._fallback_name: str | None = None
 
     def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph: a heading or body paragraph may name the subject."""
-        last = self._current
-        if last is not None and last.role == "body":
-            if last.number in self._events and not (self._pending and self._pending[-1] is last):
-                # The paragraph just read was resolved while it was read: its last
-                # reporting body carries on into this one.
-                sources = self._sources[last.number]
-                if sources:
-                    self.paragraph_subject = sources[-1].name
-            # A topic stands in for a missing subject in its own paragraph and in
-            # the next paragraph with figures (paragraphs without any are passed
-            # over), not across a heading.
-            if self._read_figures:
-                self._recent = [last]
-            else:
-                self._recent.append(last)
-        role = paragraph.role
-        if role == "heading":
-            self._recent = []
-            self._pending.append(paragraph)
-        elif role == "body":
-            self._pending.append(paragraph)
+        """Take in a paragraph: a heading or body paragraph may name the subject.
+        Paragraphs are read when a record needs a subject (see current), so
+        one without figures costs next to nothing."""
+        self._pending.append(paragraph)
         self._current = paragraph
-        self._read_figures = False
         # Most paragraphs leave no sentence state behind (current sets the subject and its start together).
         if self._sentence_subject is not None or self._pending_sentences:
             self._pending_sentences.clear()
@@ -247,12 +232,25 @@ class SubjectReader:
             self._events[paragraph.number] = events
         return events
 
+    def _recent(self) -> Iterator[Paragraph]:
+        """The body paragraphs before the current one since the last heading and
+        since the last body paragraph with figures, that one included, latest
+        first: where a topic may stand in for a missing subject (paragraphs
+        without figures are passed over, a heading is not)."""
+        for paragraph in reversed(self._between):
+            role = paragraph.role
+            if role == "heading":
+                return
+            if role == "body":
+                yield paragraph
+        yield from self._recent_base
+
     def _fallback(self) -> str | None:
         """The latest topic of the recent paragraphs, for where no one is named:
         found once per paragraph, as the recent ones change only with the next."""
         if self._fallback_for is not self._current:
             self._fallback_for = self._current
-            self._fallback_name = next((e.name for paragraph in reversed(self._recent)
+            self._fallback_name = next((e.name for paragraph in self._recent()
                                         for e in reversed(self._events_of(paragraph)) if e.topic), None)
         return self._fallback_name
 
@@ -278,7 +276,6 @@ class SubjectReader:
         GDP…; 上海静安商圈等35个商圈…). Past its sentence such a topic only
         stands in where no one else is named.
         """
-        self._read_figures = True
         found = None
         current = self._current
         if current is not None and current.role == "body":
@@ -447,20 +444,26 @@ class SubjectReader:
         return found
 
     def _resolve_paragraph_subject(self) -> None:
-        """The subject the newest paragraph naming one sets. A heading that names
-        none ends the subject of the section before it: the document's own
-        subject (its issuer, or whom its title names), if any, takes over."""
+        """The subject the newest paragraph naming one sets, read when the current
+        paragraph's first record needs it. A heading that names none ends the
+        subject of the section before it: the document's own subject (its
+        issuer, or whom its title names), if any, takes over. Where no paragraph
+        since the last one with figures names anyone, that one's last reporting
+        body carries on."""
         hint, reach = self.packs.subject_hint
         reach += _OPENING_CLAUSE
-        current, read = self._current, self._sources
-        for paragraph in reversed(self._pending):
+        current, read, pending = self._current, self._sources, self._pending
+        for paragraph in reversed(pending):
             found = sources = None
             role = paragraph.role
             body = role == "body"
-            if body and paragraph is not current:
-                sources = read.get(paragraph.number)
-                if sources is None:
-                    sources = self._sources_of(paragraph)
+            if body:
+                if paragraph is not current:
+                    sources = read.get(paragraph.number)
+                    if sources is None:
+                        sources = self._sources_of(paragraph)
+            elif role != "heading":
+                continue
             if sources:
                 found = sources[-1].name
             elif hint.search(paragraph.text, 0, reach) is not None:
@@ -469,6 +472,18 @@ class SubjectReader:
             if found or role == "heading":
                 self.paragraph_subject = found
                 break
-        self._pending.clear()
+        else:
+            last = self._figures
+            if last is not None and last.role == "body":
+                sources = self._sources_of(last)
+                if sources:
+                    self.paragraph_subject = sources[-1].name
+        last = self._figures
+        if last is not None:
+            role = last.role
+            self._recent_base = [last] if role == "body" else [] if role == "heading" else list(self._recent())
+        if current.role == "body":
+            pending.pop()  # a body paragraph is not among its own recent ones; a heading ends them
+        self._figures, self._between, self._pending = current, pending, []
 
     # -- one mention -----------------------------------------------------
