@@ -192,6 +192,8 @@ class SubjectReader:
         self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
         self._current: Paragraph | None = None
+        #: The names the current paragraph brings in mid-way, read with its subject (see at).
+        self._current_events: list[_Event] | tuple[()] = ()
         #: The last paragraph with figures before the current one, the paragraphs
         #: between the two, and the recent paragraphs (see _recent) as they stood
         #: after that one, latest first.
@@ -276,19 +278,20 @@ class SubjectReader:
         GDP…; 上海静安商圈等35个商圈…). Past its sentence such a topic only
         stands in where no one else is named.
         """
+        events = self._current_events
+        if not events:  # most paragraphs bring in no one mid-way
+            return self._fallback() if subject is None else subject
         found = None
-        current = self._current
-        if current is not None and current.role == "body":
-            for event in self._events_of(current):
-                if event.start >= offset:
-                    break
-                if event.topic:
-                    if offset < event.sentence_end:
-                        found = event.name
-                    elif subject is None:
-                        subject = event.name
-                elif event.start > self._sentence_at:
+        for event in events:
+            if event.start >= offset:
+                break
+            if event.topic:
+                if offset < event.sentence_end:
                     found = event.name
+                elif subject is None:
+                    subject = event.name
+            elif event.start > self._sentence_at:
+                found = event.name
         if found is None and subject is None:
             subject = self._fallback()
         return found or subject
@@ -483,7 +486,10 @@ class SubjectReader:
             role = last.role
             self._recent_base = [last] if role == "body" else [] if role == "heading" else list(self._recent())
         if current.role == "body":
+            self._current_events = self._events_of(current)
             pending.pop()  # a body paragraph is not among its own recent ones; a heading ends them
+        else:
+            self._current_events = ()
         self._figures, self._between, self._pending = current, pending, []
 
     # -- one mention -----------------------------------------------------
