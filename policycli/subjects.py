@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from .cues import CLAUSE_BREAK
-from .packs import Packs, needed_texts
+from .packs import NAME_MAX, Packs, needed_texts
 from .segment import Paragraph, Sentence
 
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
@@ -70,6 +70,9 @@ class _Words:
     issuer_needs: tuple[tuple[str, ...], ...]
     #: For each of the packs' issuer patterns, its newline-led form, or None (see _line_led).
     issuer_led: tuple[re.Pattern | None, ...]
+    #: How far into a text a subject suffix or place name (the packs' subject_hint)
+    #: must be found for _opening_subject to find a name there (see _opening_reach).
+    opening_reach: int
 
 
 @lru_cache(maxsize=8)
@@ -90,7 +93,18 @@ def _words(packs: Packs) -> _Words:
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
         tuple(map(_issuer_needs, packs.issuer_res)),
         tuple(map(_line_led, packs.issuer_res)),
+        _opening_reach(packs),
     )
+
+
+def _opening_reach(packs: Packs) -> int:
+    """The farthest the first subject suffix or place name of a name that
+    _opening_subject finds can end: the name starts after opening clauses that
+    end within _OPENING_CLAUSE and a locative word; an organisation's suffix
+    ends within NAME_MAX of its start and so does a place name it holds in
+    brackets (品捷电子（苏州）有限公司); a place's name within its own length."""
+    longest = max(map(len, [*packs.subject_suffixes, *packs.places]), default=0)
+    return _OPENING_CLAUSE + max(map(len, packs.subject_locatives), default=0) + NAME_MAX + longest
 
 
 def _issuer_needs(pattern) -> tuple[str, ...]:
@@ -407,7 +421,10 @@ class SubjectReader:
         paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
         if pending:
+            hint, reach = self.packs.subject_hint[0], self.words.opening_reach
             for start, text in reversed(pending):
+                if hint.search(text, 0, reach) is None:
+                    continue  # most sentences name no one at their start
                 found = self._opening_subject(text, any_clause=False)
                 if found and self._takes_over(found):
                     found = self._own(found)
