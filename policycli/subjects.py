@@ -187,6 +187,9 @@ class SubjectReader:
         self.packs = packs
         self.words = _words(packs)
         self._options = packs.scan_options
+        hint, reach = packs.subject_hint
+        #: The packs' subject_hint, with the reach of a name after opening clauses (see _opening_subject).
+        self._hint = hint, reach + _OPENING_CLAUSE
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
         self.doc_subject = jurisdiction(issuer, packs) if issuer else None
@@ -421,7 +424,7 @@ class SubjectReader:
         paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
         if pending:
-            hint, reach = self.packs.subject_hint[0], self.words.opening_reach
+            hint, reach = self._hint[0], self.words.opening_reach
             for start, text in reversed(pending):
                 if hint.search(text, 0, reach) is None:
                     continue  # most sentences name no one at their start
@@ -465,48 +468,58 @@ class SubjectReader:
 
     def _resolve_paragraph_subject(self) -> None:
         """The subject the newest paragraph naming one sets, read when the current
-        paragraph's first record needs it. A heading that names none ends the
+        paragraph's first record needs it: its opening's, else an earlier one's
+        last reporting body or opening's. A heading that names none ends the
         subject of the section before it: the document's own subject (its
         issuer, or whom its title names), if any, takes over. Where no paragraph
         since the last one with figures names anyone, that one's last reporting
         body carries on."""
-        hint, reach = self.packs.subject_hint
-        reach += _OPENING_CLAUSE
-        current, read, pending = self._current, self._sources, self._pending
-        for paragraph in reversed(pending):
-            found = sources = None
-            role = paragraph.role
-            body = role == "body"
-            if body:
-                if paragraph is not current:
-                    sources = read.get(paragraph.number)
-                    if sources is None:
-                        sources = self._sources_of(paragraph)
-            elif role != "heading":
-                continue
-            if sources:
-                found = sources[-1].name
-            elif hint.search(paragraph.text, 0, reach) is not None:
-                found = self._opening_subject(paragraph.first_sentence() if body else paragraph.text)
-                found = self._own(found) if found and self._takes_over(found) else None
-            if found or role == "heading":
-                self.paragraph_subject = found
-                break
+        hint, reach = self._hint
+        pending, last = self._pending, self._figures
+        current = pending.pop()  # the paragraph entered last
+        role = current.role
+        found = None
+        if role == "body":
+            self._current_events = self._events_of(current)
         else:
-            last = self._figures
-            if last is not None and last.role == "body":
-                sources = self._sources_of(last)
-                if sources:
-                    self.paragraph_subject = sources[-1].name
-        last = self._figures
+            self._current_events = ()
+        if (role == "body" or role == "heading") and hint.search(current.text, 0, reach) is not None:
+            found = self._opening_name(current)
+        if found or role == "heading":
+            self.paragraph_subject = found
+        else:
+            read = self._sources
+            for paragraph in reversed(pending):
+                role = paragraph.role
+                if role == "body":
+                    # Paragraphs after the last one with figures are read here first.
+                    sources = read[paragraph.number] = self._read_sources(paragraph)
+                    if sources:
+                        self.paragraph_subject = sources[-1].name
+                        break
+                elif role != "heading":
+                    continue
+                found = self._opening_name(paragraph) if hint.search(paragraph.text, 0, reach) is not None else None
+                if found or role == "heading":
+                    self.paragraph_subject = found
+                    break
+            else:
+                if last is not None and last.role == "body":
+                    sources = read[last.number]
+                    if sources:
+                        self.paragraph_subject = sources[-1].name
         if last is not None:
             role = last.role
             self._recent_base = [last] if role == "body" else [] if role == "heading" else list(self._recent())
-        if current.role == "body":
-            self._current_events = self._events_of(current)
-            pending.pop()  # a body paragraph is not among its own recent ones; a heading ends them
-        else:
-            self._current_events = ()
+        if current.role == "heading":
+            pending = [current]  # a heading ends the recent paragraphs, in its own records too
         self._figures, self._between, self._pending = current, pending, []
+
+    def _opening_name(self, paragraph: Paragraph) -> str | None:
+        """The name a heading or body paragraph opens on (a body's first
+        sentence), if it may take over; asked where the packs' subject_hint
+        finds a suffix or place name near its start."""
+        found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
+        return self._own(found) if found and self._takes_over(found) else None
 
     # -- one mention -----------------------------------------------------
