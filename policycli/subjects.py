@@ -233,22 +233,19 @@ class SubjectReader:
             self._sentence_subject = None
             self._sentence_at = -1
 
-    def _sources_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies a body paragraph names, read once."""
-        sources = self._sources.get(paragraph.number)
-        if sources is None:
-            sources = self._sources[paragraph.number] = self._read_sources(paragraph)
-        return sources
-
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The names a body paragraph brings in mid-way, in order, read once."""
-        events = self._events.get(paragraph.number)
+        """The names a body paragraph brings in mid-way, in order, read once;
+        its reporting bodies may have been read before, for the paragraph subject."""
+        number = paragraph.number
+        events = self._events.get(number)
         if events is None:
-            sources = self._sources_of(paragraph)
+            sources = self._sources.get(number)
+            if sources is None:
+                sources = self._sources[number] = self._read_sources(paragraph)
             events = self._read_topics(paragraph, sources)
             if sources:
                 events = sorted(sources + events, key=lambda e: e.start)
-            self._events[paragraph.number] = events
+            self._events[number] = events
         return events
 
     def _recent(self) -> Iterator[Paragraph]:
