@@ -199,7 +199,8 @@ class SubjectReader:
         #: Paragraphs entered since the last one with figures, the current one last:
         #: each is read for a name only when a record needs a subject (see current).
         self._pending: list[Paragraph] = []
-        #: The same for the current paragraph's later sentences: (start, text).
+        #: The same for the current paragraph's later sentences: (start, text); the
+        #: sentence state is reset when a paragraph is read, not when it is entered.
         self._pending_sentences: list[tuple[int, str]] = []
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
@@ -208,12 +209,11 @@ class SubjectReader:
         #: each read only when needed, once.
         self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
-        self._current: Paragraph | None = None
         #: The names the current paragraph brings in mid-way, read with its subject (see at).
         self._current_events: list[_Event] | tuple[()] = ()
-        #: The last paragraph with figures before the current one, the paragraphs
-        #: between the two, and the recent paragraphs (see _recent) as they stood
-        #: after that one, latest first.
+        #: The last paragraph with figures (the current one, once it is read), the
+        #: paragraphs between it and the one with figures before it, and the recent
+        #: paragraphs (see _recent) as they stood after that one, latest first.
         self._figures: Paragraph | None = None
         self._between: list[Paragraph] = []
         self._recent_base: list[Paragraph] = []
@@ -226,12 +226,6 @@ class SubjectReader:
         Paragraphs are read when a record needs a subject (see current), so
         one without figures costs next to nothing."""
         self._pending.append(paragraph)
-        self._current = paragraph
-        # Most paragraphs leave no sentence state behind (current sets the subject and its start together).
-        if self._sentence_subject is not None or self._pending_sentences:
-            self._pending_sentences.clear()
-            self._sentence_subject = None
-            self._sentence_at = -1
 
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
         """The names a body paragraph brings in mid-way, in order, read once;
@@ -264,8 +258,8 @@ class SubjectReader:
     def _fallback(self) -> str | None:
         """The latest topic of the recent paragraphs, for where no one is named:
         found once per paragraph, as the recent ones change only with the next."""
-        if self._fallback_for is not self._current:
-            self._fallback_for = self._current
+        if self._fallback_for is not self._figures:
+            self._fallback_for = self._figures
             self._fallback_name = next((e.name for paragraph in self._recent()
                                         for e in reversed(self._events_of(paragraph)) if e.topic), None)
         return self._fallback_name
@@ -474,6 +468,11 @@ class SubjectReader:
         hint, reach = self._hint
         pending, last = self._pending, self._figures
         current = pending.pop()  # the paragraph entered last
+        sentences = self._pending_sentences
+        if sentences and sentences[0][0] < current.start:
+            # Left by a paragraph whose last sentence read had no figure of its own.
+            sentences[:] = [s for s in sentences if s[0] >= current.start]
+        self._sentence_subject, self._sentence_at = None, -1
         role = current.role
         found = None
         if role == "body":
