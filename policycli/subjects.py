@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .cues import CLAUSE_BREAK
 from .packs import NAME_MAX, Packs, needed_texts
@@ -199,6 +199,10 @@ class SubjectReader:
         #: Paragraphs entered since the last one with figures, the current one last:
         #: each is read for a name only when a record needs a subject (see current).
         self._pending: list[Paragraph] = []
+        #: Take in a paragraph: a heading or body paragraph may name the subject.
+        #: It is read when a record needs a subject (see current), so one without
+        #: figures costs a list append.
+        self.enter: Callable[[Paragraph], None] = self._pending.append
         #: The same for the current paragraph's later sentences: (start, text); the
         #: sentence state is reset when a paragraph is read, not when it is entered.
         self._pending_sentences: list[tuple[int, str]] = []
@@ -220,12 +224,6 @@ class SubjectReader:
         #: The paragraph _fallback last looked for, and what it found.
         self._fallback_for: Paragraph | None = None
         self._fallback_name: str | None = None
-
-    def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph: a heading or body paragraph may name the subject.
-        Paragraphs are read when a record needs a subject (see current), so
-        one without figures costs next to nothing."""
-        self._pending.append(paragraph)
 
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
         """The names a body paragraph brings in mid-way, in order, read once;
@@ -507,9 +505,9 @@ class SubjectReader:
         if last is not None:
             role = last.role
             self._recent_base = [last] if role == "body" else [] if role == "heading" else list(self._recent())
-        if current.role == "heading":
-            pending = [current]  # a heading ends the recent paragraphs, in its own records too
-        self._figures, self._between, self._pending = current, pending, []
+        # A heading ends the recent paragraphs, in its own records too.
+        self._figures, self._between = current, [current] if current.role == "heading" else pending[:]
+        pending.clear()
 
     def _opening_name(self, paragraph: Paragraph) -> str | None:
         """The name a heading or body paragraph opens on (a body's first
