@@ -190,6 +190,8 @@ class SubjectReader:
         hint, reach = packs.subject_hint
         #: The packs' subject_hint, with the reach of a name after opening clauses (see _opening_subject).
         self._hint = hint, reach + _OPENING_CLAUSE
+        #: The same for a later sentence (see _opening_reach).
+        self._sentence_hint = hint, self.words.opening_reach
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
         self.doc_subject = jurisdiction(issuer, packs) if issuer else None
@@ -203,9 +205,12 @@ class SubjectReader:
         #: It is read when a record needs a subject (see current), so one without
         #: figures costs a list append.
         self.enter: Callable[[Paragraph], None] = self._pending.append
-        #: The same for the current paragraph's later sentences: (start, text); the
-        #: sentence state is reset when a paragraph is read, not when it is entered.
-        self._pending_sentences: list[tuple[int, str]] = []
+        #: The current paragraph's sentences not yet read for a name; the sentence
+        #: state is reset when a paragraph is read, not when it is entered.
+        self._pending_sentences: list[Sentence] = []
+        #: Take in a sentence: a later sentence of a body paragraph may name its own
+        #: subject (see current), so a sentence costs a list append.
+        self.sentence: Callable[[Sentence], None] = self._pending_sentences.append
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
         #: The reporting bodies a body paragraph names (see _read_sources), and
@@ -268,11 +273,6 @@ class SubjectReader:
         if self.doc_subject is None:
             found = self._opening_subject(title)
             self.doc_subject = found if self._takes_over(found) else None
-
-    def sentence(self, sentence: Sentence) -> None:
-        """Take in a sentence: a later sentence of a body paragraph may name its own subject."""
-        if not sentence.first and sentence.role == "body":
-            self._pending_sentences.append((sentence.start, sentence.text))
 
     def at(self, offset: int, subject: str | None) -> str | None:
         """The subject of a mention at original ``offset`` of the current
@@ -412,20 +412,22 @@ class SubjectReader:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
-        if pending:
-            hint, reach = self._hint[0], self.words.opening_reach
-            for start, text in reversed(pending):
-                if hint.search(text, 0, reach) is None:
+        if self._figures.role == "body":
+            hint, reach = self._sentence_hint
+            for sentence in reversed(pending):
+                if sentence.first:
+                    break  # the paragraph's opening is read with the paragraph
+                if hint.search(sentence.text, 0, reach) is None:
                     continue  # most sentences name no one at their start
-                found = self._opening_subject(text, any_clause=False)
+                found = self._opening_subject(sentence.text, any_clause=False)
                 if found and self._takes_over(found):
                     found = self._own(found)
                     # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
                     if not (paragraph and found in paragraph):
                         self._sentence_subject = found
-                        self._sentence_at = start
+                        self._sentence_at = sentence.start
                     break
-            pending.clear()
+        pending.clear()
         return self._sentence_subject or paragraph
 
     def _takes_over(self, name: str | None) -> bool:
@@ -467,9 +469,9 @@ class SubjectReader:
         pending, last = self._pending, self._figures
         current = pending.pop()  # the paragraph entered last
         sentences = self._pending_sentences
-        if sentences and sentences[0][0] < current.start:
+        if sentences and sentences[0].start < current.start:
             # Left by a paragraph whose last sentence read had no figure of its own.
-            sentences[:] = [s for s in sentences if s[0] >= current.start]
+            sentences[:] = [s for s in sentences if s.start >= current.start]
         self._sentence_subject, self._sentence_at = None, -1
         role = current.role
         found = None
