@@ -214,7 +214,7 @@ class SubjectReader:
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
         #: The reporting bodies a body paragraph names (see _read_sources), and
-        #: those with its clause topics (see _read_topics), by paragraph number:
+        #: those with its clause topics (see _read_events), by paragraph number:
         #: each read only when needed, once.
         self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
@@ -239,10 +239,7 @@ class SubjectReader:
             sources = self._sources.get(number)
             if sources is None:
                 sources = self._sources[number] = self._read_sources(paragraph)
-            events = self._read_topics(paragraph, sources)
-            if sources:
-                events = sorted(sources + events, key=lambda e: e.start)
-            self._events[number] = events
+            events = self._read_events(paragraph, sources)
         return events
 
     def _recent(self) -> Iterator[Paragraph]:
@@ -326,22 +323,25 @@ class SubjectReader:
                 return m
         return None
 
-    def _read_topics(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
-        """The clause topics of a body paragraph, in order, but for those that
-        open one of its reporting bodies ``sources``; none in a document a body issued."""
-        topics: list[_Event] = []
-        if self._issuer is not None:
-            return topics
-        text, taken = paragraph.text, {e.start for e in sources} if sources else ()
-        for m in self.packs.topics(text):
-            start = m.start("topic")
-            at = paragraph.to_original(start)
-            # 中国人民银行数据显示 is a reporting body, not the country.
-            if at not in taken and self._topic(text, start):
-                end = _SENTENCE_END.search(text, start)
-                sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
-                topics.append(_Event(at, m.group("topic"), True, sentence_end))
-        return topics
+    def _read_events(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
+        """The names a body paragraph brings in mid-way, in order, kept for it:
+        its reporting bodies ``sources`` and its clause topics but for those
+        that open one of them; no topics in a document a body issued."""
+        events: list[_Event] = []
+        if self._issuer is None:
+            text, taken = paragraph.text, {e.start for e in sources} if sources else ()
+            for m in self.packs.topics(text):
+                start = m.start("topic")
+                at = paragraph.to_original(start)
+                # 中国人民银行数据显示 is a reporting body, not the country.
+                if at not in taken and self._topic(text, start):
+                    end = _SENTENCE_END.search(text, start)
+                    sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
+                    events.append(_Event(at, m.group("topic"), True, sentence_end))
+        if sources:
+            events = sorted(sources + events, key=lambda e: e.start)
+        self._events[paragraph.number] = events
+        return events
 
     def _topic(self, text: str, start: int) -> bool:
         """Whether the country word at ``start`` stands alone, not opening an
@@ -476,7 +476,9 @@ class SubjectReader:
         role = current.role
         found = None
         if role == "body":
-            self._current_events = self._events_of(current)
+            # A paragraph with figures is read here first.
+            sources = self._sources[current.number] = self._read_sources(current)
+            self._current_events = self._read_events(current, sources)
         else:
             self._current_events = ()
         if (role == "body" or role == "heading") and hint.search(current.text, 0, reach) is not None:
