@@ -384,12 +384,13 @@ class SubjectReader:
         patterns look at nothing before where they are tried, so trying them
         at ``start`` reads as trying them on ``text[start:]``."""
         m = self.packs.subject_re.match(text, start)
-        locatives = self.words.locatives
-        if m is None and text.startswith(locatives, start):
-            start += len(next(word for word in locatives if text.startswith(word, start)))
-            m = self.packs.clause_subject_re.match(text, start)
         if m is None:
-            return None
+            if not text.startswith(self.words.locatives, start):
+                return None
+            start += len(next(word for word in self.words.locatives if text.startswith(word, start)))
+            m = self.packs.clause_subject_re.match(text, start)
+            if m is None:
+                return None
         name = m.group("org")
         if name is None:
             return m.group("place")
@@ -442,8 +443,7 @@ class SubjectReader:
         ``any_clause``, as for a paragraph's first sentence, the first clause
         may be any clause."""
         found = self._subject_at(text)
-        start = 0
-        skip_any = any_clause
+        start, skip_any = 0, any_clause
         while not found:
             m = CLAUSE_BREAK.search(text, start, _OPENING_CLAUSE)  # a break, one character, ending within it
             if m is None:
