@@ -413,11 +413,12 @@ class SubjectReader:
             self._resolve_paragraph_subject()
         paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
-        if self._figures.role == "body":
+        # Read back from the newest sentence to the paragraph's opening, which is read with the paragraph.
+        if pending and not pending[-1].first and self._figures.role == "body":
             hint, reach = self._sentence_hint
             for sentence in reversed(pending):
                 if sentence.first:
-                    break  # the paragraph's opening is read with the paragraph
+                    break
                 if hint.search(sentence.text, 0, reach) is None:
                     continue  # most sentences name no one at their start
                 found = self._opening_subject(sentence.text, any_clause=False)
