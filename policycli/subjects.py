@@ -300,28 +300,23 @@ class SubjectReader:
         return found or subject
 
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies a body paragraph names, in order."""
-        text, packs, sources = paragraph.text, self.packs, []
-        first = packs.source_cue_re.search(text)
+        """The reporting bodies a body paragraph names, in order: in each clause
+        that holds a source cue, the first source pattern's match at its start."""
+        text = paragraph.text
+        first = self.packs.source_cue_re.search(text)
         if first is None:
-            return sources  # most paragraphs name no source: one search, no list
-        cues = [m.start() for m in packs.source_cue_re.finditer(text, first.start())]
-        if cues:
-            for start in _clause_starts(text, cues):
-                m = self._reporting_clause(text, start)
+            return []  # most paragraphs name no source: one search
+        sources, patterns, options = [], self.packs.source_re, self._options
+        cues = [m.start() for m in self.packs.source_cue_re.finditer(text, first.start())]
+        for start in _clause_starts(text, cues):
+            for pattern in patterns:
+                m = pattern.match(text, start, **options)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
                         sources.append(_Event(paragraph.to_original(start), name, False, 0))
+                    break
         return sources
-
-    def _reporting_clause(self, text: str, start: int) -> re.Match | None:
-        """The reporting clause at ``start`` of ``text``: the first source pattern's match there."""
-        for pattern in self.packs.source_re:
-            m = pattern.match(text, start, **self._options)
-            if m is not None:
-                return m
-        return None
 
     def _read_events(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
         """The names a body paragraph brings in mid-way, in order, kept for it:
