@@ -221,8 +221,8 @@ class SubjectReader:
         #: The names the current paragraph brings in mid-way, read with its subject (see at).
         self._current_events: list[_Event] | tuple[()] = ()
         #: The last paragraph with figures (the current one, once it is read), the
-        #: paragraphs between it and the one with figures before it, and the recent
-        #: paragraphs (see _recent) as they stood after that one, latest first.
+        #: paragraphs between it and the body or heading with figures before it,
+        #: and that one if a body: where _recent looks.
         self._figures: Paragraph | None = None
         self._between: list[Paragraph] = []
         self._recent_base: list[Paragraph] = []
@@ -502,11 +502,15 @@ class SubjectReader:
                     sources = read[last.number]
                     if sources:
                         self.paragraph_subject = sources[-1].name
-        if last is not None:
-            role = last.role
-            self._recent_base = [last] if role == "body" else [] if role == "heading" else list(self._recent())
-        # A heading ends the recent paragraphs, in its own records too.
-        self._figures, self._between = current, [current] if current.role == "heading" else pending[:]
+        if current.role == "heading":
+            self._between = [current]  # a heading ends the recent paragraphs, in its own records too
+        elif last is not None and (last.role == "body" or last.role == "heading"):
+            # A body or heading with figures ends the recent paragraphs before it.
+            self._between, self._recent_base = pending[:], [last] if last.role == "body" else []
+        else:
+            # Before the first paragraph with figures, and over one that is neither body nor heading, they run on.
+            self._between.extend(pending)
+        self._figures = current
         pending.clear()
 
     def _opening_name(self, paragraph: Paragraph) -> str | None:
