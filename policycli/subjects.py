@@ -406,7 +406,6 @@ class SubjectReader:
         """
         if self._pending:
             self._resolve_paragraph_subject()
-        paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
         # Read back from the newest sentence to the paragraph's opening, which is read with the paragraph.
         if pending and not pending[-1].first and self._figures.role == "body":
@@ -419,13 +418,14 @@ class SubjectReader:
                 found = self._opening_subject(sentence.text, any_clause=False)
                 if found and self._takes_over(found):
                     found = self._own(found)
+                    paragraph = self.paragraph_subject or self.doc_subject
                     # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
                     if not (paragraph and found in paragraph):
                         self._sentence_subject = found
                         self._sentence_at = sentence.start
                     break
         pending.clear()
-        return self._sentence_subject or paragraph
+        return self._sentence_subject or self.paragraph_subject or self.doc_subject
 
     def _takes_over(self, name: str | None) -> bool:
         """Whether ``name`` may stand as the subject: under an issuing body, only another body."""
