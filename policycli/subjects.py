@@ -181,7 +181,12 @@ def document_issuer(text: str, packs: Packs) -> str | None:
 
 
 class SubjectReader:
-    """The subject of each record, carried from the document, paragraph or sentence that names it."""
+    """The subject of each record, carried from the document, paragraph or sentence that names it.
+
+    Takes in every paragraph (enter) and every sentence read (sentence); for a
+    sentence with figures, ask current first, then at for each figure: a
+    paragraph is read when current is first asked in it.
+    """
 
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
