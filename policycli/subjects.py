@@ -265,8 +265,12 @@ class SubjectReader:
         found once per paragraph, as the recent ones change only with the next."""
         if self._fallback_for is not self._figures:
             self._fallback_for = self._figures
-            self._fallback_name = next((e.name for paragraph in self._recent()
-                                        for e in reversed(self._events_of(paragraph)) if e.topic), None)
+            self._fallback_name = None
+            for paragraph in self._recent():
+                for event in reversed(self._events_of(paragraph)):
+                    if event.topic:
+                        self._fallback_name = event.name
+                        return event.name
         return self._fallback_name
 
     def enter_title(self, title: str) -> None:
