@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from .cues import CLAUSE_BREAK
-from .packs import NAME_MAX, Packs, needed_texts
+from .packs import NAME_MAX, Packs, alternation, needed_texts
 from .segment import Paragraph, Sentence
 
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
@@ -58,6 +58,8 @@ class _Words:
     not_place_endings: tuple[str, ...]
     reporting: tuple[str, ...]
     bodies: tuple[str, ...]
+    #: Any of ``bodies``, anywhere.
+    body_re: re.Pattern
     connectives: frozenset[str]
     locatives: tuple[str, ...]
     governments: tuple[str, ...]
@@ -83,6 +85,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.not_place_endings),
         tuple(packs.reporting_words),
         tuple(packs.subject_bodies),
+        re.compile(alternation(packs.subject_bodies)),
         frozenset(packs.subject_connectives),
         tuple(packs.subject_locatives),
         tuple(sorted(packs.governments, key=len, reverse=True)),
@@ -357,8 +360,10 @@ class SubjectReader:
         """The publishing body a reporting clause names: cut after the last body
         ending it holds, or else without trailing data and time words."""
         words = self.words
-        cut = max((name.rfind(b) + len(b) for b in words.bodies if b in name), default=0)
-        if cut:
+        if words.body_re.search(name) is not None:
+            cut = len(name)
+            while not name.endswith(words.bodies, 0, cut):
+                cut -= 1
             name = name[:cut]
         else:
             stripped = True
