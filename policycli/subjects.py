@@ -340,8 +340,10 @@ class SubjectReader:
             for m in self.packs.topics(text):
                 start = m.start("topic")
                 at = paragraph.to_original(start)
-                # 中国人民银行数据显示 is a reporting body, not the country.
-                if at not in taken and self._topic(text, start):
+                if at in taken:
+                    continue  # 中国人民银行数据显示 is a reporting body, not the country
+                name = self.packs.subject_re.match(text, start)
+                if name is None or name.group("org") is None:  # nor is 中国人民银行, an organisation
                     end = _SENTENCE_END.search(text, start)
                     sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
                     events.append(_Event(at, m.group("topic"), True, sentence_end))
@@ -349,12 +351,6 @@ class SubjectReader:
             events = sorted(sources + events, key=lambda e: e.start)
         self._events[paragraph.number] = events
         return events
-
-    def _topic(self, text: str, start: int) -> bool:
-        """Whether the country word at ``start`` stands alone, not opening an
-        organisation's name (中国人民银行)."""
-        m = self.packs.subject_re.match(text, start)
-        return m is None or m.group("org") is None
 
     def _source_name(self, name: str) -> str | None:
         """The publishing body a reporting clause names: cut after the last body
