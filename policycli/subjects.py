@@ -23,6 +23,8 @@ _OPENING_CLAUSE = 24
 _ISSUER_WINDOW = 4000
 
 _SENTENCE_END = re.compile("[。！？!?]")
+#: The roles of the paragraphs that may name the subject.
+_NAMING = ("body", "heading")
 
 
 @dataclass(slots=True)
@@ -480,15 +482,13 @@ class SubjectReader:
             sentences[:] = [s for s in sentences if s.start >= current.start]
         self._sentence_subject, self._sentence_at = None, -1
         role = current.role
-        found = None
         if role == "body":
             # A paragraph with figures is read here first.
             sources = self._sources[current.number] = self._read_sources(current)
             self._current_events = self._read_events(current, sources)
         else:
             self._current_events = ()
-        if (role == "body" or role == "heading") and hint.search(current.text, 0, reach) is not None:
-            found = self._opening_name(current)
+        found = self._opening_name(current) if role in _NAMING and hint.search(current.text, 0, reach) else None
         if found or role == "heading":
             self.paragraph_subject = found
         else:
