@@ -11,9 +11,10 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable, Iterator
 
 from .cues import CLAUSE_BREAK
-from .packs import Packs, needed_texts
+from .packs import NAME_MAX, Packs, alternation, needed_texts
 from .segment import Paragraph, Sentence
 
 #: An opening clause this short (结合全市部署，…) may come before the name of who speaks.
@@ -22,6 +23,8 @@ _OPENING_CLAUSE = 24
 _ISSUER_WINDOW = 4000
 
 _SENTENCE_END = re.compile("[。！？!?]")
+#: The roles of the paragraphs that may name the subject.
+_NAMING = ("body", "heading")
 
 
 @dataclass(slots=True)
@@ -57,6 +60,8 @@ class _Words:
     not_place_endings: tuple[str, ...]
     reporting: tuple[str, ...]
     bodies: tuple[str, ...]
+    #: Any of ``bodies``, anywhere.
+    body_re: re.Pattern
     connectives: frozenset[str]
     locatives: tuple[str, ...]
     governments: tuple[str, ...]
@@ -69,6 +74,9 @@ class _Words:
     issuer_needs: tuple[tuple[str, ...], ...]
     #: For each of the packs' issuer patterns, its newline-led form, or None (see _line_led).
     issuer_led: tuple[re.Pattern | None, ...]
+    #: How far into a text a subject suffix or place name (the packs' subject_hint)
+    #: must be found for _opening_subject to find a name there (see _opening_reach).
+    opening_reach: int
 
 
 @lru_cache(maxsize=8)
@@ -79,6 +87,7 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.not_place_endings),
         tuple(packs.reporting_words),
         tuple(packs.subject_bodies),
+        re.compile(alternation(packs.subject_bodies)),
         frozenset(packs.subject_connectives),
         tuple(packs.subject_locatives),
         tuple(sorted(packs.governments, key=len, reverse=True)),
@@ -89,7 +98,18 @@ def _words(packs: Packs) -> _Words:
         tuple(sorted(packs.source_trailing, key=len, reverse=True)),
         tuple(map(_issuer_needs, packs.issuer_res)),
         tuple(map(_line_led, packs.issuer_res)),
+        _opening_reach(packs),
     )
+
+
+def _opening_reach(packs: Packs) -> int:
+    """The farthest the first subject suffix or place name of a name that
+    _opening_subject finds can end: the name starts after opening clauses that
+    end within _OPENING_CLAUSE and a locative word; an organisation's suffix
+    ends within NAME_MAX of its start and so does a place name it holds in
+    brackets (品捷电子（苏州）有限公司); a place's name within its own length."""
+    longest = max(map(len, [*packs.subject_suffixes, *packs.places]), default=0)
+    return _OPENING_CLAUSE + max(map(len, packs.subject_locatives), default=0) + NAME_MAX + longest
 
 
 def _issuer_needs(pattern) -> tuple[str, ...]:
@@ -166,94 +186,96 @@ def document_issuer(text: str, packs: Packs) -> str | None:
 
 
 class SubjectReader:
-    """The subject of each record, carried from the document, paragraph or sentence that names it."""
+    """The subject of each record, carried from the document, paragraph or sentence that names it.
+
+    Takes in every paragraph (enter) and every sentence read (sentence); for a
+    sentence with figures, ask current first, then at for each figure: a
+    paragraph is read when current is first asked in it.
+    """
 
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
         self._options = packs.scan_options
+        hint, reach = packs.subject_hint
+        #: The packs' subject_hint, with the reach of a name after opening clauses (see _opening_subject).
+        self._hint = hint, reach + _OPENING_CLAUSE
+        #: The same for a later sentence (see _opening_reach).
+        self._sentence_hint = hint, self.words.opening_reach
         issuer = document_issuer(text, packs)
         #: Whom the document's own figures belong to: a government's are its jurisdiction's (浙江省).
         self.doc_subject = jurisdiction(issuer, packs) if issuer else None
         #: Set when a body issued the document: only another body takes over from it.
         self._issuer = issuer if issuer and issuer.endswith(self.words.bodies) else None
         self.paragraph_subject: str | None = None
-        #: Paragraphs not yet read for a name, oldest first.
+        #: Paragraphs entered since the last one with figures, the current one last:
+        #: each is read for a name only when a record needs a subject (see current).
         self._pending: list[Paragraph] = []
-        #: The same for the current paragraph's later sentences: (start, text).
-        self._pending_sentences: list[tuple[int, str]] = []
+        #: Take in a paragraph: a heading or body paragraph may name the subject.
+        #: It is read when a record needs a subject (see current), so one without
+        #: figures costs a list append.
+        self.enter: Callable[[Paragraph], None] = self._pending.append
+        #: The current paragraph's sentences not yet read for a name; the sentence
+        #: state is reset when a paragraph is read, not when it is entered.
+        self._pending_sentences: list[Sentence] = []
+        #: Take in a sentence: a later sentence of a body paragraph may name its own
+        #: subject (see current), so a sentence costs a list append.
+        self.sentence: Callable[[Sentence], None] = self._pending_sentences.append
         self._sentence_subject: str | None = None
         self._sentence_at = -1  # where the sentence that named it starts
         #: The reporting bodies a body paragraph names (see _read_sources), and
-        #: those with its clause topics (see _read_topics), by paragraph number:
+        #: those with its clause topics (see _read_events), by paragraph number:
         #: each read only when needed, once.
         self._sources: dict[int, list[_Event]] = {}
         self._events: dict[int, list[_Event]] = {}
-        self._current: Paragraph | None = None
-        #: Body paragraphs since the last one with figures, that one included:
-        #: where a topic may stand in for a missing subject.
-        self._recent: list[Paragraph] = []
-        self._read_figures = False  # whether the current paragraph has figures
+        #: The names the current paragraph brings in mid-way, read with its subject (see at).
+        self._current_events: list[_Event] | tuple[()] = ()
+        #: The last paragraph with figures (the current one, once it is read), the
+        #: paragraphs between it and the body or heading with figures before it,
+        #: and that one if a body: where _recent looks.
+        self._figures: Paragraph | None = None
+        self._between: list[Paragraph] = []
+        self._recent_base: list[Paragraph] = []
         #: The paragraph _fallback last looked for, and what it found.
         self._fallback_for: Paragraph | None = None
         self._fallback_name: str | None = None
 
-    def enter(self, paragraph: Paragraph) -> None:
-        """Take in a paragraph: a heading or body paragraph may name the subject."""
-        last = self._current
-        if last is not None and last.role == "body":
-            if last.number in self._events and not (self._pending and self._pending[-1] is last):
-                # The paragraph just read was resolved while it was read: its last
-                # reporting body carries on into this one.
-                sources = self._sources[last.number]
-                if sources:
-                    self.paragraph_subject = sources[-1].name
-            # A topic stands in for a missing subject in its own paragraph and in
-            # the next paragraph with figures (paragraphs without any are passed
-            # over), not across a heading.
-            if self._read_figures:
-                self._recent = [last]
-            else:
-                self._recent.append(last)
-        role = paragraph.role
-        if role == "heading":
-            self._recent = []
-            self._pending.append(paragraph)
-        elif role == "body":
-            self._pending.append(paragraph)
-        self._current = paragraph
-        self._read_figures = False
-        # Most paragraphs leave no sentence state behind (current sets the subject and its start together).
-        if self._sentence_subject is not None or self._pending_sentences:
-            self._pending_sentences.clear()
-            self._sentence_subject = None
-            self._sentence_at = -1
-
-    def _sources_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies a body paragraph names, read once."""
-        sources = self._sources.get(paragraph.number)
-        if sources is None:
-            sources = self._sources[paragraph.number] = self._read_sources(paragraph)
-        return sources
-
     def _events_of(self, paragraph: Paragraph) -> list[_Event]:
-        """The names a body paragraph brings in mid-way, in order, read once."""
-        events = self._events.get(paragraph.number)
+        """The names a body paragraph brings in mid-way, in order, read once;
+        its reporting bodies may have been read before, for the paragraph subject."""
+        number = paragraph.number
+        events = self._events.get(number)
         if events is None:
-            sources = self._sources_of(paragraph)
-            events = self._read_topics(paragraph, sources)
-            if sources:
-                events = sorted(sources + events, key=lambda e: e.start)
-            self._events[paragraph.number] = events
+            sources = self._sources.get(number)
+            if sources is None:
+                sources = self._sources[number] = self._read_sources(paragraph)
+            events = self._read_events(paragraph, sources)
         return events
+
+    def _recent(self) -> Iterator[Paragraph]:
+        """The body paragraphs before the current one since the last heading and
+        since the last body paragraph with figures, that one included, latest
+        first: where a topic may stand in for a missing subject (paragraphs
+        without figures are passed over, a heading is not)."""
+        for paragraph in reversed(self._between):
+            role = paragraph.role
+            if role == "heading":
+                return
+            if role == "body":
+                yield paragraph
+        yield from self._recent_base
 
     def _fallback(self) -> str | None:
         """The latest topic of the recent paragraphs, for where no one is named:
         found once per paragraph, as the recent ones change only with the next."""
-        if self._fallback_for is not self._current:
-            self._fallback_for = self._current
-            self._fallback_name = next((e.name for paragraph in reversed(self._recent)
-                                        for e in reversed(self._events_of(paragraph)) if e.topic), None)
+        if self._fallback_for is not self._figures:
+            self._fallback_for = self._figures
+            self._fallback_name = None
+            for paragraph in self._recent():
+                for event in reversed(self._events_of(paragraph)):
+                    if event.topic:
+                        self._fallback_name = event.name
+                        return event.name
         return self._fallback_name
 
     def enter_title(self, title: str) -> None:
@@ -262,11 +284,6 @@ class SubjectReader:
         if self.doc_subject is None:
             found = self._opening_subject(title)
             self.doc_subject = found if self._takes_over(found) else None
-
-    def sentence(self, sentence: Sentence) -> None:
-        """Take in a sentence: a later sentence of a body paragraph may name its own subject."""
-        if not sentence.first and sentence.role == "body":
-            self._pending_sentences.append((sentence.start, sentence.text))
 
     def at(self, offset: int, subject: str | None) -> str | None:
         """The subject of a mention at original ``offset`` of the current
@@ -278,77 +295,73 @@ class SubjectReader:
         GDP…; 上海静安商圈等35个商圈…). Past its sentence such a topic only
         stands in where no one else is named.
         """
-        self._read_figures = True
+        events = self._current_events
+        if not events:  # most paragraphs bring in no one mid-way
+            return self._fallback() if subject is None else subject
         found = None
-        current = self._current
-        if current is not None and current.role == "body":
-            for event in self._events_of(current):
-                if event.start >= offset:
-                    break
-                if event.topic:
-                    if offset < event.sentence_end:
-                        found = event.name
-                    elif subject is None:
-                        subject = event.name
-                elif event.start > self._sentence_at:
+        for event in events:
+            if event.start >= offset:
+                break
+            if event.topic:
+                if offset < event.sentence_end:
                     found = event.name
+                elif subject is None:
+                    subject = event.name
+            elif event.start > self._sentence_at:
+                found = event.name
         if found is None and subject is None:
             subject = self._fallback()
         return found or subject
 
     def _read_sources(self, paragraph: Paragraph) -> list[_Event]:
-        """The reporting bodies a body paragraph names, in order."""
-        text, packs, sources = paragraph.text, self.packs, []
-        first = packs.source_cue_re.search(text)
+        """The reporting bodies a body paragraph names, in order: in each clause
+        that holds a source cue, the first source pattern's match at its start."""
+        text = paragraph.text
+        first = self.packs.source_cue_re.search(text)
         if first is None:
-            return sources  # most paragraphs name no source: one search, no list
-        cues = [m.start() for m in packs.source_cue_re.finditer(text, first.start())]
-        if cues:
-            for start in _clause_starts(text, cues):
-                m = self._reporting_clause(text, start)
+            return []  # most paragraphs name no source: one search
+        sources, patterns, options = [], self.packs.source_re, self._options
+        cues = [m.start() for m in self.packs.source_cue_re.finditer(text, first.start())]
+        for start in _clause_starts(text, cues):
+            for pattern in patterns:
+                m = pattern.match(text, start, **options)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
                         sources.append(_Event(paragraph.to_original(start), name, False, 0))
+                    break
         return sources
 
-    def _reporting_clause(self, text: str, start: int) -> re.Match | None:
-        """The reporting clause at ``start`` of ``text``: the first source pattern's match there."""
-        for pattern in self.packs.source_re:
-            m = pattern.match(text, start, **self._options)
-            if m is not None:
-                return m
-        return None
-
-    def _read_topics(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
-        """The clause topics of a body paragraph, in order, but for those that
-        open one of its reporting bodies ``sources``; none in a document a body issued."""
-        topics: list[_Event] = []
-        if self._issuer is not None:
-            return topics
-        text, taken = paragraph.text, {e.start for e in sources} if sources else ()
-        for m in self.packs.topics(text):
-            start = m.start("topic")
-            at = paragraph.to_original(start)
-            # 中国人民银行数据显示 is a reporting body, not the country.
-            if at not in taken and self._topic(text, start):
-                end = _SENTENCE_END.search(text, start)
-                sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
-                topics.append(_Event(at, m.group("topic"), True, sentence_end))
-        return topics
-
-    def _topic(self, text: str, start: int) -> bool:
-        """Whether the country word at ``start`` stands alone, not opening an
-        organisation's name (中国人民银行)."""
-        m = self.packs.subject_re.match(text, start)
-        return m is None or m.group("org") is None
+    def _read_events(self, paragraph: Paragraph, sources: list[_Event]) -> list[_Event]:
+        """The names a body paragraph brings in mid-way, in order, kept for it:
+        its reporting bodies ``sources`` and its clause topics but for those
+        that open one of them; no topics in a document a body issued."""
+        events: list[_Event] = []
+        if self._issuer is None:
+            text, taken = paragraph.text, {e.start for e in sources} if sources else ()
+            for m in self.packs.topics(text):
+                start = m.start("topic")
+                at = paragraph.to_original(start)
+                if at in taken:
+                    continue  # 中国人民银行数据显示 is a reporting body, not the country
+                name = self.packs.subject_re.match(text, start)
+                if name is None or name.group("org") is None:  # nor is 中国人民银行, an organisation
+                    end = _SENTENCE_END.search(text, start)
+                    sentence_end = paragraph.to_original(end.end() - 1) + 1 if end else paragraph.end
+                    events.append(_Event(at, m.group("topic"), True, sentence_end))
+        if sources:
+            events = sorted(sources + events, key=lambda e: e.start)
+        self._events[paragraph.number] = events
+        return events
 
     def _source_name(self, name: str) -> str | None:
         """The publishing body a reporting clause names: cut after the last body
         ending it holds, or else without trailing data and time words."""
         words = self.words
-        cut = max((name.rfind(b) + len(b) for b in words.bodies if b in name), default=0)
-        if cut:
+        if words.body_re.search(name) is not None:
+            cut = len(name)
+            while not name.endswith(words.bodies, 0, cut):
+                cut -= 1
             name = name[:cut]
         else:
             stripped = True
@@ -378,12 +391,13 @@ class SubjectReader:
         patterns look at nothing before where they are tried, so trying them
         at ``start`` reads as trying them on ``text[start:]``."""
         m = self.packs.subject_re.match(text, start)
-        locatives = self.words.locatives
-        if m is None and text.startswith(locatives, start):
-            start += len(next(word for word in locatives if text.startswith(word, start)))
-            m = self.packs.clause_subject_re.match(text, start)
         if m is None:
-            return None
+            if not text.startswith(self.words.locatives, start):
+                return None
+            start += len(next(word for word in self.words.locatives if text.startswith(word, start)))
+            m = self.packs.clause_subject_re.match(text, start)
+            if m is None:
+                return None
         name = m.group("org")
         if name is None:
             return m.group("place")
@@ -404,20 +418,26 @@ class SubjectReader:
         """
         if self._pending:
             self._resolve_paragraph_subject()
-        paragraph = self.paragraph_subject or self.doc_subject
         pending = self._pending_sentences
-        if pending:
-            for start, text in reversed(pending):
-                found = self._opening_subject(text, any_clause=False)
+        # Read back from the newest sentence to the paragraph's opening, which is read with the paragraph.
+        if pending and not pending[-1].first and self._figures.role == "body":
+            hint, reach = self._sentence_hint
+            for sentence in reversed(pending):
+                if sentence.first:
+                    break
+                if hint.search(sentence.text, 0, reach) is None:
+                    continue  # most sentences name no one at their start
+                found = self._opening_subject(sentence.text, any_clause=False)
                 if found and self._takes_over(found):
                     found = self._own(found)
+                    paragraph = self.paragraph_subject or self.doc_subject
                     # 高新区将… inside a paragraph about 临澜高新区管委会 is the same body, named short.
                     if not (paragraph and found in paragraph):
                         self._sentence_subject = found
-                        self._sentence_at = start
+                        self._sentence_at = sentence.start
                     break
-            pending.clear()
-        return self._sentence_subject or paragraph
+        pending.clear()
+        return self._sentence_subject or self.paragraph_subject or self.doc_subject
 
     def _takes_over(self, name: str | None) -> bool:
         """Whether ``name`` may stand as the subject: under an issuing body, only another body."""
@@ -431,8 +451,7 @@ class SubjectReader:
         ``any_clause``, as for a paragraph's first sentence, the first clause
         may be any clause."""
         found = self._subject_at(text)
-        start = 0
-        skip_any = any_clause
+        start, skip_any = 0, any_clause
         while not found:
             m = CLAUSE_BREAK.search(text, start, _OPENING_CLAUSE)  # a break, one character, ending within it
             if m is None:
@@ -447,28 +466,68 @@ class SubjectReader:
         return found
 
     def _resolve_paragraph_subject(self) -> None:
-        """The subject the newest paragraph naming one sets. A heading that names
-        none ends the subject of the section before it: the document's own
-        subject (its issuer, or whom its title names), if any, takes over."""
-        hint, reach = self.packs.subject_hint
-        reach += _OPENING_CLAUSE
-        current, read = self._current, self._sources
-        for paragraph in reversed(self._pending):
-            found = sources = None
-            role = paragraph.role
-            body = role == "body"
-            if body and paragraph is not current:
-                sources = read.get(paragraph.number)
-                if sources is None:
-                    sources = self._sources_of(paragraph)
-            if sources:
-                found = sources[-1].name
-            elif hint.search(paragraph.text, 0, reach) is not None:
-                found = self._opening_subject(paragraph.first_sentence() if body else paragraph.text)
-                found = self._own(found) if found and self._takes_over(found) else None
-            if found or role == "heading":
-                self.paragraph_subject = found
-                break
-        self._pending.clear()
+        """The subject the newest paragraph naming one sets, read when the current
+        paragraph's first record needs it: its opening's, else an earlier one's
+        last reporting body or opening's. A heading that names none ends the
+        subject of the section before it: the document's own subject (its
+        issuer, or whom its title names), if any, takes over. Where no paragraph
+        since the last one with figures names anyone, that one's last reporting
+        body carries on."""
+        hint, reach = self._hint
+        pending, last = self._pending, self._figures
+        current = pending.pop()  # the paragraph entered last
+        sentences = self._pending_sentences
+        if sentences and sentences[0].start < current.start:
+            # Left by a paragraph whose last sentence read had no figure of its own.
+            sentences[:] = [s for s in sentences if s.start >= current.start]
+        self._sentence_subject, self._sentence_at = None, -1
+        role = current.role
+        if role == "body":
+            # A paragraph with figures is read here first.
+            sources = self._sources[current.number] = self._read_sources(current)
+            self._current_events = self._read_events(current, sources)
+        else:
+            self._current_events = ()
+        found = self._opening_name(current) if role in _NAMING and hint.search(current.text, 0, reach) else None
+        if found or role == "heading":
+            self.paragraph_subject = found
+        else:
+            read = self._sources
+            for paragraph in reversed(pending):
+                role = paragraph.role
+                if role == "body":
+                    # Paragraphs after the last one with figures are read here first.
+                    sources = read[paragraph.number] = self._read_sources(paragraph)
+                    if sources:
+                        self.paragraph_subject = sources[-1].name
+                        break
+                elif role != "heading":
+                    continue
+                found = self._opening_name(paragraph) if hint.search(paragraph.text, 0, reach) is not None else None
+                if found or role == "heading":
+                    self.paragraph_subject = found
+                    break
+            else:
+                if last is not None and last.role == "body":
+                    sources = read[last.number]
+                    if sources:
+                        self.paragraph_subject = sources[-1].name
+        if current.role == "heading":
+            self._between = [current]  # a heading ends the recent paragraphs, in its own records too
+        elif last is not None and (last.role == "body" or last.role == "heading"):
+            # A body or heading with figures ends the recent paragraphs before it.
+            self._between, self._recent_base = pending[:], [last] if last.role == "body" else []
+        else:
+            # Before the first paragraph with figures, and over one that is neither body nor heading, they run on.
+            self._between.extend(pending)
+        self._figures = current
+        pending.clear()
+
+    def _opening_name(self, paragraph: Paragraph) -> str | None:
+        """The name a heading or body paragraph opens on (a body's first
+        sentence), if it may take over; asked where the packs' subject_hint
+        finds a suffix or place name near its start."""
+        found = self._opening_subject(paragraph.first_sentence() if paragraph.role == "body" else paragraph.text)
+        return self._own(found) if found and self._takes_over(found) else None
 
     # -- one mention -----------------------------------------------------
