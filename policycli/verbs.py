@@ -77,7 +77,14 @@ class VerbReader:
              clause_after: str, spans: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int, str] | None]:
         """The governing verb and its (start, end, text) in the sentence (None when it follows the number)."""
         if mention.is_verb:
-            return text[ls:ls + mention.end - mention.start], None
+            # The figure is its own verb (翻一番); a verb right before it
+            # (产值实现翻番) or a word of two or more opening its clause
+            # (推动园区算力规模翻一番, not the 高 of 高新技术企业) still ends what it measures.
+            found = cues.last_entry("verb", ls, clause_start)
+            if found and found[1] != ls:
+                opening = cues.entries("verb", clause_start, ls)[0]
+                found = opening if opening[0] == clause_start and len(opening[2]) > 1 else None
+            return text[ls:ls + mention.end - mention.start], found
         words = self.words
         if words.frame_open.search(text, max(clause_start, ls - _FRAME_REACH), ls):
             m = words.frame_close.match(clause_after)
