@@ -482,12 +482,8 @@ class SubjectReader:
             sentences[:] = [s for s in sentences if s.start >= current.start]
         self._sentence_subject, self._sentence_at = None, -1
         role = current.role
-        if role == "body":
-            # A paragraph with figures is read here first.
-            sources = self._sources[current.number] = self._read_sources(current)
-            self._current_events = self._read_events(current, sources)
-        else:
-            self._current_events = ()
+        # A paragraph with figures is read here first.
+        self._current_events = self._events_of(current) if role == "body" else ()
         found = self._opening_name(current) if role in _NAMING and hint.search(current.text, 0, reach) else None
         if found or role == "heading":
             self.paragraph_subject = found
