@@ -460,17 +460,18 @@ class Packs:
         everything = {w for words in lists.values() for w in words} | set().union(*blockers.values())
         table: dict[str, tuple[tuple[str, int, int], ...]] = {}
         unique = {cue: set(words) for cue, words in lists.items()}
-        longest = max(map(len, everything), default=0)
         for word in everything:
             # Every piece of a word is looked up in each list (words are short;
             # the lists are long, so this is far cheaper than a find per listed word).
-            pieces = [(at, length, word[at:at + length]) for length in range(1, min(len(word), longest) + 1)
+            pieces = [(at, length, word[at:at + length]) for length in range(1, len(word) + 1)
                       for at in range(len(word) - length + 1)]
             held = []
             for cue, words in unique.items():
                 blocked = blockers.get(cue, ())
+                if word in blocked:
+                    continue  # a word that blocks a cue holds none of it
                 for at, length, inner in pieces:
-                    if inner in words and not (word in blocked or any(n in word for n in blocked if inner in n)):
+                    if inner in words and not any(n in word for n in blocked if inner in n):
                         held.append((cue, at, length))
             # Within one cue, a word inside a longer one of the same cue is not read (the
             # 目标 of 预期目标), as a scan for that cue alone would not read it.
