@@ -301,17 +301,21 @@ def paragraphs(text: str, chrome: PageChrome | None = None,
     head = _Head(chrome) if chrome is not None else None
     for number, (first, end) in enumerate(zip(starts, starts[1:] + [len(lines)])):
         start = spans[first][0]
-        if end - first == 1:
+        one_line = end - first == 1
+        if one_line:
             para, joins, origins = lines[first], (0,), (start,)
-            # A long paragraph is body text, the common case.
-            role = "body" if len(para) > _BODY_MIN else _role(para, closed[first], bylines[first])
         else:
             pos, joins_l = 0, []
             for line in lines[first:end]:
                 joins_l.append(pos)
                 pos += len(line)
             para, joins, origins = "".join(lines[first:end]), tuple(joins_l), tuple(s for s, _ in spans[first:end])
-            role = "body" if len(para) > _BODY_MIN else _role(para, _closed(para), _byline(para))
+        if len(para) > _BODY_MIN:
+            role = "body"  # a long paragraph is body text, the common case
+        elif one_line:
+            role = _role(para, closed[first], bylines[first])
+        else:
+            role = _role(para, _closed(para), _byline(para))
         if head is not None and head.open:
             role = head.role(para, role)
         top_level = _SUB_MARKER.match(para) is None
