@@ -47,7 +47,8 @@ class Cues:
             for cue, offset, end, inner in table[m.group()]:
                 found[cue].append((start + offset, start + end, inner))
         period = packs.period_scan.pattern_for(text, 0, stop)
-        periods = [(m.start(), m.end(), m.group()) for m in period.finditer(text, 0, stop, **options)]
+        periods = [] if period is None else [
+            (m.start(), m.end(), m.group()) for m in period.finditer(text, 0, stop, **options)]
         if periods and "《" in text:
             titles = [m.span() for m in BOOK_TITLE.finditer(text)]
             periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]

@@ -856,31 +856,49 @@ class GuardedUnion:
     个月), leaves out the patterns that need one of them: those that ``re``
     enters at every position it tries (see _entered) and whose every match
     holds one of those texts, each at least ``shortest`` characters long.
-    What the union finds is unchanged; the union without them is compiled
-    when first needed."""
+    With ``shortest`` 1 a needed character class (the [A-Za-z] of a code
+    like A100) or a text a closing lookahead reads counts too. When every
+    pattern has such a need, a text holding none of them gets no union at
+    all: ``pattern_for`` gives None and the caller skips its search. What
+    the union finds is unchanged; the union without the left-out patterns
+    is compiled when first needed."""
 
     def __init__(self, patterns: Sequence[str], compile_: Callable[[str], Any], shortest: int = 2):
         self._patterns = list(patterns)
         self._compile = compile_
         self.full = compile_(union(self._patterns))
-        self._guarded: set[int] = set()
-        words: set[str] = set()
-        for i, pattern in enumerate(self._patterns):
-            texts = needed_texts(pattern) if _entered(pattern) else ()
-            if texts and min(map(len, texts)) >= shortest:
-                self._guarded.add(i)
-                words.update(texts)
-        self._any = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
+        needs = [_guard(p, shortest) for p in self._patterns]
+        if self._patterns and all(needs):
+            self._guarded = set(range(len(self._patterns)))
+        else:
+            self._guarded = {i for i, (p, need) in enumerate(zip(self._patterns, needs)) if need and _entered(p)}
+        guards = {needs[i] for i in self._guarded}
+        self._any = re.compile("|".join(sorted(guards, key=len, reverse=True))) if guards else None
         self._lean: Any = None
 
     def pattern_for(self, text: str, pos: int = 0, endpos: int | None = None):
         """The union, without the guarded patterns when ``text[pos:endpos]``
-        holds none of their texts (so no match within it can)."""
+        holds none of their needs (so no match within it can); None when
+        that leaves none."""
         if self._any is None or self._any.search(text, pos, len(text) if endpos is None else endpos) is not None:
             return self.full
         if self._lean is None:
-            self._lean = self._compile(union([p for i, p in enumerate(self._patterns) if i not in self._guarded]))
-        return self._lean
+            rest = [p for i, p in enumerate(self._patterns) if i not in self._guarded]
+            self._lean = self._compile(union(rest)) if rest else False
+        return self._lean or None
+
+
+def _guard(pattern: str, shortest: int) -> str | None:
+    """A pattern that a window holding a match of ``pattern`` matches too: its
+    needed texts when the shortest is at least ``shortest`` long; with
+    ``shortest`` 1, else a needed character class, else the texts a lookahead
+    that closes it reads. None when there is none."""
+    texts = needed_texts(pattern)
+    if texts and min(map(len, texts)) >= shortest:
+        return "|".join(map(re.escape, texts))
+    if shortest > 1:
+        return None
+    return needed_class(pattern) or ("|".join(map(re.escape, ahead)) if (ahead := _closing_lookahead_texts(pattern)) else None)
 
 
 def _entered(pattern: str) -> bool:
@@ -896,50 +914,107 @@ def _entered(pattern: str) -> bool:
     return bool(items) and items[0][0] not in (c.LITERAL, c.IN, c.BRANCH)
 
 
+def _parse(pattern: str):
+    """The standard parser's items of ``pattern``; None when it cannot read it, or
+    the pattern ignores case or is verbose (its characters are not as written)."""
+    try:
+        from re import _parser as parser
+        parsed = parser.parse(pattern)
+    except Exception:  # anything the standard parser does not read: no guard
+        return None
+    return None if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) else list(parsed)
+
+
 def needed_texts(pattern: str) -> tuple[str, ...]:
     """Texts one of which every match of ``pattern`` holds: a run of literal
     characters outside any optional part (月份), or the texts the branches of
     a group each need (假期|长假|期间); the choice whose shortest text is
     longest. () when there is none or it cannot be told."""
+    items = _parse(pattern)
     try:
-        from re import _constants as c, _parser as parser
-        parsed = parser.parse(pattern)
-    except Exception:  # anything the standard parser does not read: no guard
-        return ()
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return ()
-
-    def best(choices: list[tuple[str, ...]]) -> tuple[str, ...]:
-        return max(choices, key=lambda texts: (min(map(len, texts)), -len(texts)), default=())
-
-    def walk(items) -> tuple[str, ...]:
-        choices: list[tuple[str, ...]] = []
-        run = ""
-        for op, av in items:
-            if op is c.LITERAL:
-                run += chr(av)
-                continue
-            if run:
-                choices.append((run,))
-                run = ""
-            if op is c.BRANCH:
-                branches = [walk(branch) for branch in av[1]]
-                if all(branches):
-                    choices.append(tuple(dict.fromkeys(t for texts in branches for t in texts)))
-            elif op is c.SUBPATTERN:
-                if av[1] or av[2]:
-                    raise ValueError("flags")
-                choices.append(walk(av[3]))
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] > 0:
-                choices.append(walk(av[2]))
-        if run:
-            choices.append((run,))
-        return best([texts for texts in choices if texts])
-
-    try:
-        return walk(list(parsed))
+        return _texts_needed(items) if items else ()
     except ValueError:
         return ()
+
+
+def _texts_needed(items) -> tuple[str, ...]:
+    from re import _constants as c
+
+    choices: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            choices.append((run,))
+            run = ""
+        if op is c.BRANCH:
+            branches = [_texts_needed(branch) for branch in av[1]]
+            if all(branches):
+                choices.append(tuple(dict.fromkeys(t for texts in branches for t in texts)))
+        elif op is c.SUBPATTERN:
+            if av[1] or av[2]:
+                raise ValueError("flags")
+            choices.append(_texts_needed(av[3]))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] > 0:
+            choices.append(_texts_needed(av[2]))
+    if run:
+        choices.append((run,))
+    return max((texts for texts in choices if texts),
+               key=lambda texts: (min(map(len, texts)), -len(texts)), default=())
+
+
+def needed_class(pattern: str) -> str | None:
+    """A character class, as a pattern, one of whose characters every match of
+    ``pattern`` holds (the [A-Za-z] of [A-Za-z]+\\d+): of the classes outside
+    any optional part, the one of fewest characters; a negated class or one
+    holding a category (\\d) is never taken. None when there is none."""
+    from re import _constants as c
+
+    found: list[tuple[int, str]] = []
+
+    def walk(items) -> None:
+        for op, av in items:
+            if op is c.IN:
+                members, size = [], 0
+                for kind, arg in av:
+                    if kind is c.LITERAL:
+                        members.append(re.escape(chr(arg)))
+                        size += 1
+                    elif kind is c.RANGE:
+                        members.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+                        size += arg[1] - arg[0] + 1
+                    else:
+                        break
+                else:
+                    found.append((size, f"[{''.join(members)}]"))
+            elif op is c.SUBPATTERN and not (av[1] or av[2]):
+                walk(av[3])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] > 0:
+                walk(av[2])
+
+    items = _parse(pattern)
+    if items:
+        walk(items)
+    return min(found)[1] if found else None
+
+
+def _closing_lookahead_texts(pattern: str) -> tuple[str, ...]:
+    """Texts one of which a lookahead of ``pattern`` outside any optional part
+    needs (热线 in \\d{5,}(?=热线|平台)): a search that ends where a text ends
+    cannot read past it, so a window holding a match holds one of them too."""
+    from re import _constants as c
+
+    items = _parse(pattern)
+    for op, av in items or ():
+        if op is c.ASSERT and av[0] == 1:
+            try:
+                if texts := _texts_needed(av[1]):
+                    return texts
+            except ValueError:
+                return ()
+    return ()
 
 
 # --- loading ---------------------------------------------------------------

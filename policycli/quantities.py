@@ -107,7 +107,7 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
             continue
         low, high = start - STOP_NEAR if start > STOP_NEAR else 0, end + STOP_NEAR
         stop = near.pattern_for(norm, low, high)
-        if stop.search(norm, low, high, **options) and any(
+        if stop is not None and stop.search(norm, low, high, **options) and any(
                 s.start() < end and s.end() > start for s in stop.finditer(norm, low, high, **options)):
             continue
         out.append(mention)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES
-from policycli.packs import GuardedUnion, default_packs, last_char_class, needed_texts, union
+from policycli.packs import GuardedUnion, default_packs, last_char_class, needed_class, needed_texts, union
 
 
 @pytest.mark.parametrize("pattern, texts", [
@@ -21,6 +21,19 @@ from policycli.packs import GuardedUnion, default_packs, last_char_class, needed
 ])
 def test_needed_texts(pattern, texts):
     assert needed_texts(pattern) == texts
+
+
+@pytest.mark.parametrize("pattern, cls", [
+    (r"[A-Za-z]+[\d.]+[A-Za-z]*", "[A-Za-z]"),  # of two classes, the one without a category
+    (r"\d+(?:\s*[+＋]\s*[\dA-Za-z]+)+", r"[\+＋]"),  # inside a part repeated at least once
+    (r"[两三四]轮(?:车|船)", "[车船]"),  # the fewest characters: one of 车 and 船, not of three
+    (r"\d+[A-Z]?", None),  # an optional class is needed by no match
+    (r"[^a]b", None),  # a negated class is never taken
+    (r"\d+\w", None),  # nor a category
+    (r"(?i)[a-z]\d", None),  # nor a class read without case
+])
+def test_needed_class(pattern, cls):
+    assert needed_class(pattern) == cls
 
 
 @pytest.mark.parametrize("pattern, last, not_last", [
@@ -54,8 +67,9 @@ def test_union_lookahead_lets_case_insensitive_patterns_match(pattern, text):
 
 
 def _spans(pattern, text, pos=0, endpos=None):
+    """What ``pattern`` finds in the window; nothing for no pattern (a window no union need search)."""
     endpos = len(text) if endpos is None else endpos
-    return [m.span() for m in pattern.finditer(text, pos, endpos)]
+    return [] if pattern is None else [m.span() for m in pattern.finditer(text, pos, endpos)]
 
 
 def _unions():
@@ -80,7 +94,8 @@ def test_same_matches_on_samples(sample, name):
 
 
 _PIECES = ["2025年", "今年", "3月份", "1—2月份", "春节", "假期", "期间", "前3个月", "近两个月", "上年", "较上年",
-           "增长", "5%", "12月31日", "第5期", "，", "。", "“", "”", "十四五", "A级", "3位数", "5人制", "8时30分"]
+           "增长", "5%", "12月31日", "第5期", "，", "。", "“", "”", "十四五", "A级", "3位数", "5人制", "8时30分",
+           "G20", "5G", "12345", "热线", "平台", "+", "３", "三轮车", "MW"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -97,3 +112,14 @@ def test_lean_union_leaves_out():
     guarded = GuardedUnion([r"(?:\d{4}年)?\d{1,2}月份", r"\d{4}年"], re.compile)
     assert guarded.pattern_for("2025年增长5%") is not guarded.full
     assert guarded.pattern_for("2025年3月份") is guarded.full
+
+
+def test_a_window_without_any_need_gets_no_union():
+    """When every pattern of a union has a need (a text, a class, a text its
+    lookahead reads), a window holding none of them is not searched at all."""
+    guarded = GuardedUnion([r"[A-Za-z]+\d+", r"\d{5,}(?=热线)", r"\d+月"], re.compile, shortest=1)
+    assert guarded.pattern_for("增长了12345个") is None
+    assert guarded.pattern_for("拨打12345热线") is guarded.full
+    assert guarded.pattern_for("5G基站") is guarded.full
+    assert guarded.pattern_for("拨打12345热线", 0, 7) is None  # the lookahead's text lies past the window
+
