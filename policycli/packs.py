@@ -937,18 +937,25 @@ def needed_texts(pattern: str) -> tuple[str, ...]:
         return ()
 
 
+#: At most this many texts stand for a run of small choices (年 then 内, 来 or 间: 年内|年来|年间).
+_TEXTS_MAX = 16
+
+
 def _texts_needed(items) -> tuple[str, ...]:
     from re import _constants as c
 
     choices: list[tuple[str, ...]] = []
-    run = ""
+    run: tuple[str, ...] = ("",)  # the texts the items read so far spell, one each way they can go
     for op, av in items:
-        if op is c.LITERAL:
-            run += chr(av)
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # reads no character of the match: the texts around it stay one run
+        spelled = _spellings(op, av)
+        if spelled is not None and len(run) * len(spelled) <= _TEXTS_MAX:
+            run = tuple(dict.fromkeys(r + s for r in run for s in spelled))
             continue
-        if run:
-            choices.append((run,))
-            run = ""
+        if run != ("",):
+            choices.append(run)
+            run = ("",)
         if op is c.BRANCH:
             branches = [_texts_needed(branch) for branch in av[1]]
             if all(branches):
@@ -959,10 +966,52 @@ def _texts_needed(items) -> tuple[str, ...]:
             choices.append(_texts_needed(av[3]))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] > 0:
             choices.append(_texts_needed(av[2]))
-    if run:
-        choices.append((run,))
+    if run != ("",):
+        choices.append(run)
+    # A choice that may read nothing is no need; a text holding another of its
+    # choice adds nothing (a match holding it holds the other).
+    choices = [tuple(t for t in texts if not any(o != t and o in t for o in texts))
+               for texts in choices if "" not in texts]
     return max((texts for texts in choices if texts),
                key=lambda texts: (min(map(len, texts)), -len(texts)), default=())
+
+
+def _spellings(op, av) -> tuple[str, ...] | None:
+    """Every text one item can read when they are few and fixed (年; [内来间];
+    (?:以来|起); (?:底|末)?, which may read nothing), else None."""
+    from re import _constants as c
+
+    if op is c.LITERAL:
+        return (chr(av),)
+    if op is c.IN:
+        if len(av) <= _TEXTS_MAX and all(kind is c.LITERAL for kind, _ in av):
+            return tuple(chr(arg) for _, arg in av)
+        return None
+    if op is c.SUBPATTERN:
+        return None if av[1] or av[2] else _sequence_spellings(av[3])
+    if op is c.BRANCH:
+        found: list[str] = []
+        for branch in av[1]:
+            spelled = _sequence_spellings(branch)
+            if spelled is None:
+                return None
+            found += spelled
+        return tuple(dict.fromkeys(found)) if len(found) <= _TEXTS_MAX else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[1] == 1:
+        spelled = _sequence_spellings(av[2])  # (?:底|末)? reads nothing, 底 or 末
+        return None if spelled is None else tuple(dict.fromkeys(("",) * (av[0] == 0) + spelled))
+    return None
+
+
+def _sequence_spellings(items) -> tuple[str, ...] | None:
+    """Every text a sequence of items can read when each item's are few and fixed, else None."""
+    texts: tuple[str, ...] = ("",)
+    for op, av in items:
+        spelled = _spellings(op, av)
+        if spelled is None or len(texts) * len(spelled) > _TEXTS_MAX:
+            return None
+        texts = tuple(t + s for t in texts for s in spelled)
+    return texts
 
 
 def needed_class(pattern: str) -> str | None:

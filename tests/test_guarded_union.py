@@ -12,7 +12,12 @@ from policycli.packs import GuardedUnion, default_packs, last_char_class, needed
 
 @pytest.mark.parametrize("pattern, texts", [
     (r"(?:\d{4}年|今年)?\d{1,2}月份", ("月份",)),
-    (r"(?:春节|国庆|五一)节?(?:假期|期间)", ("假期", "期间")),  # the fewer texts
+    (r"(?:春节|国庆|五一|中秋|端午)节?(?:假期|期间)", ("假期", "期间")),  # twenty ways are too many: the fewer texts
+    (r"(?:春节|国庆)(?:假期|期间)", ("春节假期", "春节期间", "国庆假期", "国庆期间")),  # a run of small choices
+    (r"\d{4}年(?:以来|起)", ("年以来", "年起")),
+    (r"[一二三\d]{1,3}年(?:内|来)", ("年内", "年来")),  # a class of literals is a small choice too
+    (r"\d{1,2}月(?:底|末)?前", ("月前", "月底前", "月末前")),  # as is an optional part
+    (r"“?十[一二]五”?", ("十一五", "十二五")),  # a text holding another of its choice is left out
     (r"(?:前|近)\d个月", ("个月",)),
     (r"(?<![较比])上年", ("上年",)),
     (r"\d+(?:期|号)?", ()),  # an optional part is needed by no match
