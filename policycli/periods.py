@@ -44,6 +44,8 @@ class _Words:
     since: tuple[str, ...]
     opening: regex.Pattern
     elaborations: tuple[str, ...]
+    whole_year: frozenset[str]
+    years: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +57,8 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.period_since),
         re.compile(f"[^，,。；;：:！？!?]{{1,{_LABEL_MAX}}}[：:]"),
         tuple(packs.elaboration_words),
+        frozenset(packs.period_whole_year),
+        frozenset(packs.this_year_words + packs.last_year_words + packs.next_year_words),
     )
 
 
@@ -186,8 +190,23 @@ class PeriodReader:
             if found[2] in self.words.frequencies or found[2].endswith(self.words.since):
                 frequency = frequency or found[2]
                 continue
+            if found[2] in self.words.whole_year:
+                return self._year_of_whole(text, cues, found[0]) or found[2]
             return found[2]
         return frequency
+
+    def _year_of_whole(self, text: str, cues: Cues, start: int) -> str | None:
+        """The year a whole-year word at ``start`` (全年, 当年) speaks of: the period
+        right before it, when that names one year and stands as a clause of its own
+        (2020年，中国全年研发支出2.4万亿元: 2020年; 今年，辽宁力保全年粮食播种面积…).
+        A year inside a phrase (晒出2020年减税降费成绩单——全年…) leaves the word as written."""
+        year = cues.last_entry("period", start)
+        if (year is None or not (_BARE_YEAR.fullmatch(year[2]) or year[2] in self.words.years)
+                or not CLAUSE_BREAK.match(text, year[1])
+                or (year[0] and not CLAUSE_BREAK.match(text, year[0] - 1))
+                or self._is_base(text, year[0])):
+            return None
+        return year[2]
 
     def opened(self) -> str | None:
         """The period the sentences before give this one: the last period of the
