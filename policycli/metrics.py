@@ -70,6 +70,7 @@ class _Words:
     compounds: tuple[str, ...]
     places: frozenset[str]
     separators: frozenset[str]
+    partitives: tuple[str, ...]
 
 
 def _stop_after(stops: list[str], exceptions: list[str]) -> str:
@@ -138,6 +139,7 @@ def _words(packs: Packs) -> _Words:
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
         frozenset(packs.metric_list_separators),
+        tuple(packs.metric_partitives),
     )
 
 
@@ -170,6 +172,11 @@ class MetricReader:
                 following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
             if following and words.list_split.search(between):
                 between = ""  # 昌都、林芝、山南3个地市: the noun names what is counted, not the list of its members
+            elif (prev_end > clause_start and between.endswith(words.partitives)
+                  and not words.list_split.search(text, prev_end, ls)):
+                # 41个工业大类行业中23个行业同比增长, 15个成员中14个投下赞成票: a part
+                # of a whole counted right before it counts what the whole does.
+                between, following = between[:between.rfind("中")], ""
         else:
             following = ""
         cleaned = self._clean(between, subject)

@@ -345,6 +345,8 @@ class Packs:
     period_whole_year: list[str] = field(default_factory=list)
     #: What a clause opens with to date what follows from a work's completion (…，投产后…).
     period_after: list[str] = field(default_factory=list)
+    #: What closes the whole a count is a part of (41个行业中23个行业): 中, 当中.
+    metric_partitives: list[str] = field(default_factory=list)
 
     # -- compiled matchers, built once ------------------------------------
 
@@ -1148,7 +1150,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
-                                           list_separators="metric_list_separators")),
+                                           list_separators="metric_list_separators",
+                                           partitives="metric_partitives")),
     "kinds": _named("kinds", _lists(frozenset({"baselines", "span_openers"}), fact="fact_cues", future="future_cues",
                                     plan_verbs="plan_verbs", baselines="baseline_patterns",
                                     present="present_cues", span_openers="span_patterns")),
