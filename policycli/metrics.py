@@ -39,6 +39,8 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 _NUMERAL = re.compile(f"[{_NUMERALS}]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 _ANY_CHAR = re.compile(".", re.DOTALL)
+_DIGITS_AND_NUMERALS = frozenset("0123456789" + _NUMERALS)
+_NUMBER = f"[\\d.{_NUMERALS}]+"
 
 
 #: Opening quotes and their closers.
@@ -71,6 +73,8 @@ class _Words:
     places: frozenset[str]
     separators: frozenset[str]
     partitives: tuple[str, ...]
+    #: Bare numbers of a list whose last figure alone carries the unit (增加了187、28、20倍).
+    bare_numbers: re.Pattern
 
 
 def _stop_after(stops: list[str], exceptions: list[str]) -> str:
@@ -140,6 +144,8 @@ def _words(packs: Packs) -> _Words:
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
         frozenset(packs.metric_list_separators),
         tuple(packs.metric_partitives),
+        re.compile(f"{_NUMBER}(?:(?:{alternation(packs.metric_list_separators)}){_NUMBER})*"
+                   f"(?:{alternation(packs.metric_list_separators)})?"),
     )
 
 
@@ -181,6 +187,10 @@ class MetricReader:
             following = ""
         cleaned = self._clean(between, subject)
         phrase = self._trim_end(cleaned)
+        if phrase and phrase[0] in _DIGITS_AND_NUMERALS and self.words.bare_numbers.fullmatch(phrase):
+            # 分别增加了187、28、20倍: the list's other numbers, figures without a unit
+            # of their own, measure nothing; the figure's metric is read as if they were not there.
+            cleaned = phrase = ""
         distributed = False  # the phrase is one item of a 分别 list
         if not phrase and not following and verb_span:
             verb_start = verb_span[0]
