@@ -39,6 +39,8 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 _NUMERAL = re.compile(f"[{_NUMERALS}]")
 _ITEM_MARK = r"[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|#+"
 _ANY_CHAR = re.compile(".", re.DOTALL)
+_DIGITS_AND_NUMERALS = frozenset("0123456789" + _NUMERALS)
+_NUMBER = f"[\\d.{_NUMERALS}]+"
 
 
 #: Opening quotes and their closers.
@@ -70,6 +72,9 @@ class _Words:
     compounds: tuple[str, ...]
     places: frozenset[str]
     separators: frozenset[str]
+    partitives: tuple[str, ...]
+    #: Bare numbers of a list whose last figure alone carries the unit (增加了187、28、20倍).
+    bare_numbers: re.Pattern
 
 
 def _stop_after(stops: list[str], exceptions: list[str]) -> str:
@@ -138,6 +143,9 @@ def _words(packs: Packs) -> _Words:
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
         frozenset(packs.metric_list_separators),
+        tuple(packs.metric_partitives),
+        re.compile(f"{_NUMBER}(?:(?:{alternation(packs.metric_list_separators)}){_NUMBER})*"
+                   f"(?:{alternation(packs.metric_list_separators)})?"),
     )
 
 
@@ -170,10 +178,19 @@ class MetricReader:
                 following = ""  # 多线切割机500台将投入生产: what the count does, not what it counts
             if following and words.list_split.search(between):
                 between = ""  # 昌都、林芝、山南3个地市: the noun names what is counted, not the list of its members
+            elif (prev_end > clause_start and between.endswith(words.partitives)
+                  and not words.list_split.search(text, prev_end, ls)):
+                # 41个工业大类行业中23个行业同比增长, 15个成员中14个投下赞成票: a part
+                # of a whole counted right before it counts what the whole does.
+                between, following = between[:between.rfind("中")], ""
         else:
             following = ""
         cleaned = self._clean(between, subject)
         phrase = self._trim_end(cleaned)
+        if phrase and phrase[0] in _DIGITS_AND_NUMERALS and self.words.bare_numbers.fullmatch(phrase):
+            # 分别增加了187、28、20倍: the list's other numbers, figures without a unit
+            # of their own, measure nothing; the figure's metric is read as if they were not there.
+            cleaned = phrase = ""
         distributed = False  # the phrase is one item of a 分别 list
         if not phrase and not following and verb_span:
             verb_start = verb_span[0]

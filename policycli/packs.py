@@ -341,6 +341,12 @@ class Packs:
     chrome_labels: list[str] = field(default_factory=list)
     chrome_separators: list[str] = field(default_factory=list)
     chrome_patterns: list[str] = field(default_factory=list)
+    #: Words for the whole of a year named before them (2020年，…全年…): that year is the period.
+    period_whole_year: list[str] = field(default_factory=list)
+    #: What a clause opens with to date what follows from a work's completion (…，投产后…).
+    period_after: list[str] = field(default_factory=list)
+    #: What closes the whole a count is a part of (41个行业中23个行业): 中, 当中.
+    metric_partitives: list[str] = field(default_factory=list)
 
     # -- compiled matchers, built once ------------------------------------
 
@@ -1268,7 +1274,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                            respectively="metric_respectively",
                                            heads="metric_heads",
                                            modifiers="metric_modifiers",
-                                           list_separators="metric_list_separators")),
+                                           list_separators="metric_list_separators",
+                                           partitives="metric_partitives")),
     "kinds": _named("kinds", _lists(frozenset({"baselines", "span_openers"}), fact="fact_cues", future="future_cues",
                                     plan_verbs="plan_verbs", baselines="baseline_patterns",
                                     present="present_cues", span_openers="span_patterns")),
@@ -1276,7 +1283,8 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
                                           titles="title_endings")),
     "periods": _named("periods", _lists(frozenset({"patterns", "bases"}), patterns="period_patterns",
                                         bases="period_bases", frequencies="period_frequencies",
-                                        since="period_since")),
+                                        since="period_since", whole_year="period_whole_year",
+                                        after="period_after")),
     "stops": _named("stops", _lists(frozenset({"patterns"}), patterns="stop_patterns",
                                     bare_numerals="bare_numerals", threshold_markers="threshold_markers",
                                     grants="grant_words", goals="goal_words")),

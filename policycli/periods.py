@@ -44,6 +44,9 @@ class _Words:
     since: tuple[str, ...]
     opening: regex.Pattern
     elaborations: tuple[str, ...]
+    whole_year: frozenset[str]
+    years: frozenset[str]
+    after: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +58,9 @@ def _words(packs: Packs) -> _Words:
         tuple(packs.period_since),
         re.compile(f"[^，,。；;：:！？!?]{{1,{_LABEL_MAX}}}[：:]"),
         tuple(packs.elaboration_words),
+        frozenset(packs.period_whole_year),
+        frozenset(packs.this_year_words + packs.last_year_words + packs.next_year_words),
+        tuple(packs.period_after),
     )
 
 
@@ -171,11 +177,17 @@ class PeriodReader:
         period is 到2025年, while 32.7%'s own is 2020年. The base of a comparison
         (比去年四季度, 较1978年) is no period of the figure, unless the figure is
         the base's own (较1978年的355亿元); a frequency (每年) gives way to a
-        period before it (2020-2025年，…每年出让土地…不低于30%)."""
+        period before it (2020-2025年，…每年出让土地…不低于30%); none before a
+        clause that dates the figure from a work's completion (…，投产后…) counts."""
         end = ls
         frequency = None
+        floor = None
         while (found := cues.last_entry("period", end)) is not None:
             end = found[0]
+            if floor is None:
+                floor = self._completed(text, cues, ls)
+            if found[0] < floor:
+                break
             if self._is_base(text, found[0]):
                 if not (text.startswith("的", found[1]) and 0 < ls - found[1] <= _YEAR_GAP + 1):
                     continue
@@ -186,8 +198,31 @@ class PeriodReader:
             if found[2] in self.words.frequencies or found[2].endswith(self.words.since):
                 frequency = frequency or found[2]
                 continue
+            if found[2] in self.words.whole_year:
+                return self._year_of_whole(text, cues, found[0]) or found[2]
             return found[2]
         return frequency
+
+    def _completed(self, text: str, cues: Cues, ls: int) -> int:
+        """Where the clause starts that dates the figure at ``ls`` from a work's
+        completion (…今年年底可竣工投产，投产后预计实现年销售收入3000万元): the
+        periods before it date the work, not the figure. 0 when there is none;
+        a period in that clause (明年建成投产后，年发电量…) is still the figure's."""
+        at = max((text.rfind(word, 0, ls) for word in self.words.after), default=-1) if "后" in text else -1
+        return cues.clause_start(at) if at > 0 else 0
+
+    def _year_of_whole(self, text: str, cues: Cues, start: int) -> str | None:
+        """The year a whole-year word at ``start`` (全年, 当年) speaks of: the period
+        right before it, when that names one year and stands as a clause of its own
+        (2020年，中国全年研发支出2.4万亿元: 2020年; 今年，辽宁力保全年粮食播种面积…).
+        A year inside a phrase (晒出2020年减税降费成绩单——全年…) leaves the word as written."""
+        year = cues.last_entry("period", start)
+        if (year is None or not (_BARE_YEAR.fullmatch(year[2]) or year[2] in self.words.years)
+                or not CLAUSE_BREAK.match(text, year[1])
+                or (year[0] and not CLAUSE_BREAK.match(text, year[0] - 1))
+                or self._is_base(text, year[0])):
+            return None
+        return year[2]
 
     def opened(self) -> str | None:
         """The period the sentences before give this one: the last period of the
