@@ -84,6 +84,18 @@ def alternation(words: Iterable[str]) -> str:
     return _trie_pattern(trie, root=True) if trie else "(?!)"
 
 
+def led_alternation(words: Iterable[str]) -> str:
+    """:func:`alternation`, led by a lookahead for the words' first characters,
+    for a list tried at many positions inside a pattern (the suffixes after
+    each length of a name): ``re`` tries the branches of an alternation one by
+    one, but tests a class of characters at once. Not for a pattern's start,
+    where ``re`` skips ahead to a first character by itself."""
+    words = set(words)
+    firsts = {word[0] for word in words if word}
+    body = alternation(words)
+    return f"(?=[{''.join(map(re.escape, sorted(firsts)))}])(?:{body})" if len(firsts) > 1 else body
+
+
 def _trie_pattern(node: dict, root: bool = False) -> str:
     """The pattern for one trie node: its children, longest continuation first.
 
@@ -502,8 +514,8 @@ class Packs:
         """A subject named at the start of a text: an organisation (group ``org``,
         tried first) or a place (group ``place``), each followed by a verb or
         another word that opens a predicate."""
-        followers = alternation(self.subject_followers + self.verbs)
-        return self._subject_names(f"(?=(?:{followers}))", rf"(?=[，,、：:\s]|(?:{followers}))")
+        followers = led_alternation(self.subject_followers + self.verbs)
+        return self._subject_names(f"(?={followers})", rf"(?=[，,、：:\s]|{followers})")
 
     @cached_property
     def modifier_re(self) -> regex.Pattern:
@@ -519,14 +531,21 @@ class Packs:
     def _subject_names(self, org_after: str, place_after: str) -> regex.Pattern:
         """An organisation (group ``org``) or a place (group ``place``) name,
         each followed by what its lookahead asks for."""
-        long_suffixes = alternation(s for s in self.subject_suffixes if len(s) > 1)
+        long_suffixes = led_alternation(s for s in self.subject_suffixes if len(s) > 1)
         # A one-character suffix (县, 市, 镇) needs a name of two or more before it: 城镇 is no place.
-        # A name may hold a known place in brackets: 品捷电子（苏州）有限公司.
         short_suffixes = alternation(s for s in self.subject_suffixes if len(s) == 1)
         names = alternation(self.places)
         place_suffixes = alternation(self.place_suffixes)
+        # A name may hold a known place in brackets: 品捷电子（苏州）有限公司. Names
+        # without brackets are tried first, as a run of characters that re reads
+        # at once; each ends before the first bracket, so is shorter than any
+        # with one, and the names are tried in the same order as by one branch.
+        # The branch with brackets is entered only when a bracket follows.
+        plain = rf"[{HAN}]{{1,{NAME_MAX}}}?{long_suffixes}"
+        bracketed = (rf"(?=[{HAN}]{{1,{NAME_MAX}}}（)[{HAN}](?:[{HAN}]|（(?:{names})(?:{place_suffixes})?）)"
+                     rf"{{0,{NAME_MAX - 1}}}?{long_suffixes}")
         return re.compile(
-            rf"(?P<org>[{HAN}](?:[{HAN}]|（(?:{names})(?:{place_suffixes})?）){{0,{NAME_MAX - 1}}}?(?:{long_suffixes})|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
+            rf"(?P<org>{plain}|{bracketed}|[{HAN}]{{2,{NAME_MAX}}}?(?:{short_suffixes}))"
             rf"{org_after}|(?P<place>(?:{names})(?:{place_suffixes})?){place_after}"
         )
 
@@ -546,8 +565,8 @@ class Packs:
         """A place named at the start of a text (the ``place`` branch of subject_re alone)."""
         names = alternation(self.places)
         suffixes = alternation(self.place_suffixes)
-        followers = alternation(self.subject_followers + self.verbs)
-        return re.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、：:\s]|(?:{followers}))")
+        followers = led_alternation(self.subject_followers + self.verbs)
+        return re.compile(rf"(?P<place>(?:{names})(?:{suffixes})?)(?=[，,、：:\s]|{followers})")
 
     @cached_property
     def name_stop_re(self) -> regex.Pattern:
@@ -600,7 +619,12 @@ class Packs:
         locative = f"(?:{alternation(self.subject_locatives)})?"
         name = f"{locative}(?P<topic>{alternation(self.country_topics)}|{places})"
         spaces = re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace()))
-        return re.compile(name), re.compile(f"[，,；;：:。！？!?{spaces}]{name}")
+        # After a break, most clauses open on no name: a class of the characters
+        # a name or locative word can open with turns them away at once.
+        firsts = "".join(map(re.escape, sorted({w[0] for w in [*self.subject_locatives, *self.country_topics,
+                                                              *self.places] if w})))
+        lead = f"(?=[{firsts}])" if firsts else ""
+        return re.compile(name), re.compile(f"[，,；;：:。！？!?{spaces}]{lead}{name}")
 
     def topics(self, text: str) -> Iterator[re.Match]:
         """Where a country or place name opens a clause of ``text``, or follows a
