@@ -40,7 +40,6 @@ class CommitmentReader:
         self.text = text
         self.doc = doc
         self.packs = packs
-        self._options = packs.scan_options
         self.subjects = SubjectReader(text, packs)
         self.verbs = VerbReader(packs)
         self.metrics = MetricReader(packs)
@@ -99,7 +98,7 @@ class CommitmentReader:
             spans = [(m.start - base, m.end - base) for m in mentions]
         else:
             spans = [(sentence.to_local(m.start), sentence.to_local(m.end - 1) + 1) for m in mentions]
-        cues = Cues(sentence.text, self.packs, self._options, spans[-1][1])
+        cues = Cues(sentence.text, self.packs, spans[-1][1])
         subject = self.subjects.current()
         records: list[Record] = []
         for i, m in enumerate(mentions):

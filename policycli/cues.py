@@ -32,7 +32,7 @@ class Cues:
 
     __slots__ = ("_found", "_ends")
 
-    def __init__(self, text: str, packs: Packs, options: dict, last: int | None = None):
+    def __init__(self, text: str, packs: Packs, last: int | None = None):
         """Scan ``text``; with ``last``, the end of its last mention, only as far as
         the clause that holds it: no reader looks past it."""
         #: The clause breaks, then the sentence's end, where its last clause ends.
@@ -48,7 +48,7 @@ class Cues:
                 found[cue].append((start + offset, start + end, inner))
         period = packs.period_scan.pattern_for(text, 0, stop)
         periods = [] if period is None else [
-            (m.start(), m.end(), m.group()) for m in period.finditer(text, 0, stop, **options)]
+            (m.start(), m.end(), m.group()) for m in period.finditer(text, 0, stop)]
         if periods and "《" in text:
             titles = [m.span() for m in BOOK_TITLE.finditer(text)]
             periods = [f for f in periods if not any(a <= f[0] < b for a, b in titles)]

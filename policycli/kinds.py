@@ -92,7 +92,6 @@ class KindReader:
         self.packs = packs
         self._dated = dated
         self.words = _words(packs)
-        self._options = packs.scan_options
         self._mood: str | None = None
         self._part_mood: str | None = None  # the mood the latest top-level heading names
         self._headings: list[Paragraph] = []  # headings whose mood is unread, oldest first
@@ -132,7 +131,7 @@ class KindReader:
         words = self.words
         end = words.baseline_end
         if ((end is None or end.match(text, ls - 1))
-                and words.baseline.search(text, max(0, ls - _BASELINE), ls, **self._options)):
+                and words.baseline.search(text, max(0, ls - _BASELINE), ls)):
             return "fact"  # 由2020年的32.7%提高至33.3%: the figure a target starts from
         if modality and self._section_mood() != "fact":
             # Under a review heading a commitment word reports an estimate or
@@ -150,7 +149,7 @@ class KindReader:
             return "fact"  # a review, or a paragraph or sentence that opens on the past (过去五年，)
         counted_programme = mention.unit_kind == "count" and verb in words.plan_verbs
         future = cues.last_entry("future", ls)
-        if future and future[2].startswith("到") and words.span_open.search(text, 0, future[0], **self._options):
+        if future and future[2].startswith("到") and words.span_open.search(text, 0, future[0]):
             future = None  # 从2010年…到2020年: the end of a span of years, no deadline
         if future is None and opened is not None and deadline:
             future = (0, 0, opened)

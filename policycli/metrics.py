@@ -155,7 +155,6 @@ class MetricReader:
     def __init__(self, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
-        self._options = packs.scan_options
 
     def read(self, text: str, cues: Cues, mention: Mention, spans: list[tuple[int, int]], index: int,
                 clause_start: int, prev_end: int, verb_span: tuple[int, int, str] | None,
@@ -309,7 +308,7 @@ class MetricReader:
             return head, False
         items = [i for i in self.words.list_split.split(head[:m.start()]) if i]
         if items:
-            items[0] = self.words.trim_leading.sub("", items[0], **self._options) or items[0]
+            items[0] = self.words.trim_leading.sub("", items[0]) or items[0]
         if within:
             if len(items) < 2:
                 return head, False
@@ -370,7 +369,7 @@ class MetricReader:
         # Only the tail can hold what is trimmed; an end-anchored pattern would
         # otherwise be tried from every position of a long phrase.
         cut = max(0, len(phrase) - _TRIM_TAIL)
-        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:], **self._options)
+        return phrase[:cut] + self.words.trim_trailing.sub("", phrase[cut:])
 
     def _clean(self, phrase: str, subject: str | None) -> str:
         """``phrase`` without the subject's name, a reporting clause, periods, modality and particles at its start."""
@@ -379,7 +378,7 @@ class MetricReader:
         if subject and phrase.startswith(subject):
             phrase = phrase[len(subject):]
         if self.words.reported_cue.search(phrase) and (
-                reported := self.words.reported_by.match(phrase, **self._options)):
+                reported := self.words.reported_by.match(phrase)):
             phrase = phrase[reported.end():]  # 某市委全会提出了数字经济占GDP比重: the reporting clause is no metric
             if phrase[:1] in _QUOTES and _QUOTES[phrase[0]] not in phrase:
                 phrase = phrase[1:]  # 重申“工业用地比例不低于30%”: what is said, quoted
@@ -388,5 +387,5 @@ class MetricReader:
         if "）" in phrase or ")" in phrase:
             phrase = _GLOSS.sub("", phrase)
         # The pattern is anchored at the start: one match, not a search.
-        m = self.words.trim_leading.match(phrase, **self._options) if phrase else None
+        m = self.words.trim_leading.match(phrase) if phrase else None
         return phrase[m.end():] if m else phrase

@@ -29,7 +29,6 @@ class ModalityReader:
 
     def __init__(self, packs: Packs):
         self.packs = packs
-        self._options = packs.scan_options
         self._part: str | None = None  # the word the current top-level part's label names
         self._section: str | None = None  # the word the nearest label naming one gives
         self._parts: list[Paragraph] = []  # paragraphs that may start a part, not yet read
@@ -54,7 +53,7 @@ class ModalityReader:
             label = m.group(1) if m else paragraph.text
             word = None
             if m and m.group(2) == "。" and len(label) <= _LABEL_MAX:
-                found = Cues(label, self.packs, self._options).last_entry("modality", len(label))
+                found = Cues(label, self.packs).last_entry("modality", len(label))
                 word = found[2] if found else None
             if paragraph.top_level:
                 self._part = self._section = word

@@ -137,6 +137,36 @@ HAN_SCRIPT = (
 )
 
 
+class TimedPattern:
+    """A pattern of a pack set a user's pack is part of, compiled with ``regex``:
+    each of its matches runs under the set's timeout, given here once, so that
+    callers pass none (a keyword on every call would slow the bundled ``re``
+    patterns, which need none). Other attributes are the compiled pattern's."""
+
+    __slots__ = ("compiled", "timeout")
+
+    def __init__(self, compiled: regex.Pattern, timeout: float):
+        self.compiled, self.timeout = compiled, timeout
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.match(string, pos, endpos, timeout=self.timeout)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.fullmatch(string, pos, endpos, timeout=self.timeout)
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.search(string, pos, endpos, timeout=self.timeout)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.finditer(string, pos, endpos, timeout=self.timeout)
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count=count, timeout=self.timeout)
+
+
 @dataclass(frozen=True, slots=True)
 class PageChrome:
     """Matchers for the furniture of a saved web page (patterns/chrome.toml):
@@ -145,10 +175,9 @@ class PageChrome:
 
     line: Any
     separator: Any
-    options: dict
 
     def is_line(self, text: str) -> bool:
-        return self.line.fullmatch(text, **self.options) is not None
+        return self.line.fullmatch(text) is not None
 
     def is_separator(self, text: str) -> bool:
         return self.separator.fullmatch(text) is not None
@@ -376,18 +405,14 @@ class Packs:
     def compile_user(self, source: str, flags: int = 0):
         """Compile a pattern built from pack patterns. With the bundled packs alone it
         compiles with the faster ``re`` where it can; once a user's pack adds patterns,
-        with ``regex``, so that every match runs under ``match_timeout``."""
+        with ``regex``, as a :class:`TimedPattern` whose every match runs under
+        ``match_timeout``."""
         if self.match_timeout is None:
             try:
                 return re.compile(_spell_han(source), flags)
             except re.error:
-                pass
-        return regex.compile(source, flags)
-
-    @property
-    def scan_options(self) -> dict[str, float]:
-        """Keyword arguments for matching with a pack pattern: the timeout, when one applies."""
-        return {"timeout": self.match_timeout} if self.match_timeout is not None else {}
+                return regex.compile(source, flags)
+        return TimedPattern(regex.compile(source, flags), self.match_timeout)
 
     def slow_pattern(self, text: str) -> str:
         """Where the pattern that cannot finish on ``text`` comes from, for an error message."""
@@ -650,7 +675,7 @@ class Packs:
         # Possessive: a line of tool words is read left to right, longest word first, once.
         parts = [f"(?:{gaps}|{words})++", labelled, *self.chrome_patterns]
         separator = re.compile(f"[\\s{seps}]+") if seps else re.compile("(?!)")
-        return PageChrome(self.compile_user(union(parts)), separator, self.scan_options)
+        return PageChrome(self.compile_user(union(parts)), separator)
 
     @cached_property
     def figure_tail_re(self) -> regex.Pattern:

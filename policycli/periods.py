@@ -71,7 +71,6 @@ class PeriodReader:
     def __init__(self, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
-        self._options = packs.scan_options
         self._window: int | None = None  # the first year the title names
         self._sentences: list[str] = []  # the paragraph's body sentences so far
         self._read = 0  # how many of them have been read for an opening period
@@ -135,11 +134,11 @@ class PeriodReader:
         text = heading.text
         marker = _MARKER.match(text)
         at = marker.end() if marker else 0
-        if (self.packs.period_re.match(text, at, **self._options) is None
+        if (self.packs.period_re.match(text, at) is None
                 or CLAUSE_BREAK.search(text) or self._predicates(text)):
             return None
         found = None
-        for found in self.packs.period_re.finditer(text, at, **self._options):
+        for found in self.packs.period_re.finditer(text, at):
             pass
         return found.group()
 
@@ -160,7 +159,7 @@ class PeriodReader:
         self._inherited = None
         if self._sentences and text.startswith(self.words.elaborations):
             before = self._sentences[-1]
-            for m in self.packs.period_re.finditer(before, **self._options):
+            for m in self.packs.period_re.finditer(before):
                 if not self._is_base(before, m.start()):
                     self._inherited = m.group()
         self._sentences.append(text)
@@ -236,9 +235,9 @@ class PeriodReader:
         for text in reversed(self._sentences[self._read:]):
             label = self.words.opening.match(text)
             at = label.end() if label else 0
-            m = self.packs.period_re.match(text, at, **self._options)
+            m = self.packs.period_re.match(text, at)
             if m is None and at:
-                m = self.packs.period_re.match(text, **self._options)
+                m = self.packs.period_re.match(text)
             if m and CLAUSE_BREAK.match(text, m.end()):
                 if m.group() != self._carried:
                     self._carried = m.group()
@@ -257,7 +256,7 @@ class PeriodReader:
         found = self._bases.get(start)
         if found is None:
             found = self._bases[start] = self.words.base.search(
-                text, max(0, start - _BASE_REACH), start, **self._options) is not None
+                text, max(0, start - _BASE_REACH), start) is not None
         return found
 
     def _is_deadline(self, period: str) -> bool:
@@ -265,7 +264,7 @@ class PeriodReader:
         A document names the same few periods again and again: each is scanned once."""
         found = self._deadlines.get(period)
         if found is None:
-            lead = Cues(period, self.packs, self._options).last_entry("future", len(period))
+            lead = Cues(period, self.packs).last_entry("future", len(period))
             found = self._deadlines[period] = lead is not None and lead[0] == 0
         return found
 

@@ -44,7 +44,7 @@ class Mention:
 
 def _stop_spans(norm: str, packs: Packs) -> tuple[list[int], list[int]]:
     """The starts and the ends of the stop spans (non-overlapping, in order)."""
-    found = list(packs.stop_re.finditer(norm, **packs.scan_options))
+    found = list(packs.stop_re.finditer(norm))
     return list(map(_START, found)), list(map(_END, found))
 
 
@@ -82,7 +82,6 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
     # The numerals read so far: a text repeats many of its figures (2025, 10亿).
     values: dict[str, Decimal | None] = {}
     near = packs.stop_near_scan
-    options = packs.scan_options
     quantity = packs.quantity_re
     last_end = 0
     for start in map(_START, packs.quantity_start_re.finditer(norm)):
@@ -107,8 +106,8 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
             continue
         low, high = start - STOP_NEAR if start > STOP_NEAR else 0, end + STOP_NEAR
         stop = near.pattern_for(norm, low, high)
-        if stop is not None and stop.search(norm, low, high, **options) and any(
-                s.start() < end and s.end() > start for s in stop.finditer(norm, low, high, **options)):
+        if stop is not None and stop.search(norm, low, high) and any(
+                s.start() < end and s.end() > start for s in stop.finditer(norm, low, high)):
             continue
         out.append(mention)
     return out

@@ -175,7 +175,7 @@ def document_issuer(text: str, packs: Packs) -> str | None:
     for pattern, needed, led in zip(packs.issuer_res, words.issuer_needs, words.issuer_led):
         if needed and not any(word in head for word in needed):
             continue
-        matches = pattern.finditer(head, **packs.scan_options) if led is None else _line_matches(pattern, led, head)
+        matches = pattern.finditer(head) if led is None else _line_matches(pattern, led, head)
         for m in matches:
             name = m.group("subject")
             if any(mark in m.group() for mark in words.government_marks) and not name.endswith("政府"):
@@ -196,7 +196,6 @@ class SubjectReader:
     def __init__(self, text: str, packs: Packs):
         self.packs = packs
         self.words = _words(packs)
-        self._options = packs.scan_options
         hint, reach = packs.subject_hint
         #: The packs' subject_hint, with the reach of a name after opening clauses (see _opening_subject).
         self._hint = hint, reach + _OPENING_CLAUSE
@@ -320,11 +319,11 @@ class SubjectReader:
         first = self.packs.source_cue_re.search(text)
         if first is None:
             return []  # most paragraphs name no source: one search
-        sources, patterns, options = [], self.packs.source_re, self._options
+        sources, patterns = [], self.packs.source_re
         cues = [m.start() for m in self.packs.source_cue_re.finditer(text, first.start())]
         for start in _clause_starts(text, cues):
             for pattern in patterns:
-                m = pattern.match(text, start, **options)
+                m = pattern.match(text, start)
                 if m is not None:
                     name = self._source_name(m.group("subject"))
                     if name:
@@ -458,7 +457,7 @@ class SubjectReader:
                 return None
             clause = text[start:m.start()]
             if not (skip_any or clause in self.words.connectives or clause.endswith(self.words.reporting)
-                    or self.packs.period_re.fullmatch(clause, **self._options)):
+                    or self.packs.period_re.fullmatch(clause)):
                 return None
             skip_any = False
             start = m.end()

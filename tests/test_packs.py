@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLES, case_id, load_cases
 from policycli import extract_text
-from policycli.packs import PackError, bundled_pack_paths, default_packs, load_packs
+from policycli.packs import PackError, TimedPattern, bundled_pack_paths, default_packs, load_packs
 
 INVALID = load_cases("packs_invalid")
 
@@ -138,7 +138,7 @@ def test_a_timed_pack_set_without_span_or_base_patterns_still_reads(tmp_path):
     pack = tmp_path / "stops.toml"
     pack.write_text("[stops]\npatterns = ['三个代表']\n", encoding="utf-8")
     packs = load_packs([pack])
-    assert packs.scan_options
+    assert isinstance(packs.period_re, TimedPattern) and packs.period_re.timeout
     packs.span_patterns.clear()
     packs.period_bases.clear()
     text = "2021年至2025年，全市到2025年力争实现产值比2020年增长30%。"
