@@ -98,8 +98,9 @@ def find_mentions(text: str, packs: Packs) -> list[Mention]:
             continue  # [start, end) overlaps a stop span
         form = m.lastgroup
         if form in _GENERAL_FORMS:
-            mention = _general(norm, packs, mids, values, start, end, *m.group(*_GENERAL_FORMS[form]),
-                               cjk=form == "csuf")
+            # Positional arguments: a call with * or a keyword takes the slow road, and most matches come here.
+            n1, u1, n2, unit, per, suffix = m.group(*_GENERAL_FORMS[form])
+            mention = _general(norm, packs, mids, values, start, end, n1, u1, n2, unit, per, suffix, form == "csuf")
         else:
             mention = _build(m, form, start, end, norm, packs, mids)
         if mention is None:
