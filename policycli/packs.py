@@ -12,15 +12,17 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import regex
 
 from .numbers import SPACES
 from .record import COMPARATORS, UNIT_KINDS
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 #: Seconds a single pack pattern may spend on one text before it is abandoned.
 MATCH_TIMEOUT = 2.0
@@ -1390,13 +1392,20 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
 
 def bundled_pack_dir() -> Traversable:
     """The folder of bundled packs: the ``policycli.patterns`` package, which the
-    install maps to the top-level ``patterns/`` folder, read through
-    importlib.resources so that wheels, editable and zip installs all work; in
-    a checkout run without any install, ``patterns/`` beside the package."""
+    install maps to the top-level ``patterns/`` folder; in a checkout run without
+    any install, ``patterns/`` beside the package. A package that is a folder on
+    disk (a wheel or editable install) is read as one; any other (a zip) through
+    importlib.resources, which takes a few milliseconds to import."""
     try:
-        return resources.files("policycli.patterns")
+        package = import_module("policycli.patterns")
     except ModuleNotFoundError:
         return Path(__file__).resolve().parent.parent / "patterns"
+    folder = Path(package.__file__).parent if getattr(package, "__file__", None) else None
+    if folder is not None and folder.is_dir():
+        return folder
+    from importlib import resources
+
+    return resources.files(package)
 
 
 def bundled_pack_paths() -> list[Traversable]:
