@@ -7,7 +7,6 @@ library users get the same skipping, storing and ordering by calling them.
 from __future__ import annotations
 
 import glob
-import hashlib
 import heapq
 import os
 import signal
@@ -15,7 +14,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, BinaryIO
@@ -24,8 +22,8 @@ from . import readers
 from .record import Record, SourceInfo
 from .rows import RecordRows
 
-if TYPE_CHECKING:  # the process pool is imported only once a run needs workers
-    from concurrent.futures import ProcessPoolExecutor
+if TYPE_CHECKING:  # futures and the process pool are imported only once a run needs workers
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 FALLBACK_SUFFIXES = frozenset({".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"})
 STDIN = "-"
@@ -312,6 +310,8 @@ def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
         size = os.stat(path).st_size
         if size > max_bytes or not os.path.isfile(path):
             return None
+        import hashlib  # only a run with a store hashes files
+
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest(), size
     except OSError:
@@ -319,6 +319,8 @@ def fingerprint(path: str, max_bytes: int) -> tuple[str, int] | None:
 
 
 def _done(result: DocResult) -> Future:
+    from concurrent.futures import Future
+
     future: Future = Future()
     future.set_result(result)
     return future
@@ -444,6 +446,8 @@ class _Run:
 
     def _submit(self, path: str) -> Future:
         """Hand ``path`` to a worker, replacing a pool found broken."""
+        from concurrent.futures import BrokenExecutor
+
         self.pool = self.pool or self._new_pool()
         try:
             return self.pool.submit(_work, path, self.max_bytes, self.encode)
@@ -488,6 +492,8 @@ class _Run:
         """Wait for ``item``'s result and commit it to the store."""
         if isinstance(item, DocResult):
             return item
+        from concurrent.futures import BrokenExecutor
+
         try:
             result = item.future.result()
         except BrokenExecutor:  # the pool's BrokenProcessPool

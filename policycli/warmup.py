@@ -1,8 +1,8 @@
 """Imported once by the server that worker processes fork from (see ``batch``).
 
 It loads what every worker would otherwise load for itself: the engine and
-the shipped packs with the patterns they build on first use. Workers forked
-from the server start with all of it in place.
+the shipped packs with every matcher built (a run over one file builds only
+those it uses). Workers forked from the server start with all of it in place.
 """
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def warm() -> None:
         from .api import extract_text
         from .packs import default_packs
 
-        extract_text(SAMPLE, packs=default_packs())
+        packs = default_packs()
+        packs.compile()
+        extract_text(SAMPLE, packs=packs)
     except Exception:  # the workers meet the same problem and report it per file
         pass
 

@@ -21,6 +21,36 @@ def test_bundled_packs_load_and_count_entries():
     assert len(packs.files) == len(bundled_pack_paths())
 
 
+def test_bundled_patterns_pass_the_checks_a_users_pattern_gets():
+    """A run trusts the bundled packs and builds their matchers on first use:
+    here every bundled pattern is compiled and probed for catastrophic
+    backtracking and every matcher is built, as a user's pack would be."""
+    packs = load_packs(check_bundled=True)
+    assert len(packs.pattern_origins) > 100
+
+
+@pytest.mark.parametrize("pattern, reason", [
+    ("(到\\d{4}年", "invalid pattern"),
+    ("(年|年年)+$", "backtracks catastrophically"),
+    ("(?=年)", "matches the empty string"),
+])
+def test_the_check_of_bundled_packs_refuses_a_bad_bundled_pattern(tmp_path, monkeypatch, pattern, reason):
+    """The check above would fail on a bundled pattern that became invalid or
+    catastrophic, naming file and entry, though a run would not check it."""
+    from policycli import packs as packs_module
+
+    for path in bundled_pack_paths():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    bad = tmp_path / "periods.toml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("[periods]\npatterns = [", f"[periods]\npatterns = [\n    '{pattern}',", 1),
+                   encoding="utf-8")
+    monkeypatch.setattr(packs_module, "bundled_pack_paths", lambda: sorted(tmp_path.glob("*.toml")))
+    assert pattern in load_packs().period_patterns
+    with pytest.raises(PackError) as err:
+        load_packs(check_bundled=True)
+    assert str(bad) in str(err.value) and "periods.patterns[0]" in str(err.value) and reason in str(err.value)
+
+
 def test_user_pack_adds_a_unit(tmp_path):
     pack = tmp_path / "oil.toml"
     pack.write_text('[[units]]\nwritten = ["桶"]\nkind = "volume"\nbase = "桶"\n', encoding="utf-8")

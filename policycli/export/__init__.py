@@ -3,26 +3,25 @@
 ``write_records`` is the one entry point. Records may come from a generator
 and are consumed once; every format except the terminal table streams them.
 A destination path is written through a temporary file that replaces it only
-on success. The table (rich), XLSX (openpyxl) and Parquet (pyarrow) writers
-are imported only when used: all are slow to import and most runs write none.
+on success. Every writer but JSON Lines (and the temporary files) is imported
+only when used: a cron run over one file pays for none it does not write, and
+the table (rich), XLSX (openpyxl) and Parquet (pyarrow) are slow to import.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..record import Record, SourceInfo
 from ..rows import RecordRows
-from .atomic import atomic_path
-from .doc_texts import DocumentTexts
-from .csv_out import write_csv
-from .json_array import write_json
 from .jsonl import write_jsonl
+
+if TYPE_CHECKING:
+    from .doc_texts import DocumentTexts
 
 FORMATS = ("table", "json", "jsonl", "csv", "xlsx", "html", "parquet")
 
@@ -71,6 +70,8 @@ def write_records(
         return _write_parquet(records, dest, stream)
     if dest is None:
         return _write_text(records, fmt, stream or sys.stdout, sources, bom, width, color=None)
+    from .atomic import atomic_path
+
     with atomic_path(dest) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         return _write_text(records, fmt, out, sources, bom, width or 120, color=False)
 
@@ -87,8 +88,12 @@ def _write_text(records, fmt, out, sources, bom, width, color) -> int:
     if fmt == "jsonl":
         return write_jsonl(records, out)
     if fmt == "json":
+        from .json_array import write_json
+
         return write_json(records, out)
     if fmt == "csv":
+        from .csv_out import write_csv
+
         return write_csv(records, out, bom=bom)
     from .table import write_table
 
@@ -96,6 +101,9 @@ def _write_text(records, fmt, out, sources, bom, width, color) -> int:
 
 
 def _write_xlsx(records, dest, stream, sources) -> int:
+    import tempfile
+
+    from .atomic import atomic_path
     from .xlsx import write_xlsx  # openpyxl is slow to import; only XLSX output needs it
 
     if dest is not None:
@@ -115,6 +123,7 @@ def _write_xlsx(records, dest, stream, sources) -> int:
 
 
 def _write_html(records, dest, stream, sources, texts) -> int:
+    from .atomic import atomic_path
     from .html import write_html
 
     if dest is not None:
@@ -127,6 +136,9 @@ def _write_html(records, dest, stream, sources, texts) -> int:
 
 
 def _write_parquet(records, dest, stream) -> int:
+    import tempfile
+
+    from .atomic import atomic_path
     from .parquet import write_parquet  # pyarrow is an optional dependency, imported only here
 
     if dest is not None:
