@@ -941,48 +941,59 @@ def last_char_class(pattern: str) -> re.Pattern | None:
 
 
 class GuardedUnion:
-    """A union of patterns that, for a text holding none of a few texts (月份,
-    个月), leaves out the patterns that need one of them: those that ``re``
+    """A union of patterns that leaves out, for a text, the patterns it cannot
+    match. When every pattern needs something (a text one of which its every
+    match holds, a character class, a text a closing lookahead reads) and a
+    text holds none of those, it gets no union at all: ``pattern_for`` gives
+    None and the caller skips its search. Otherwise the patterns that ``re``
     enters at every position it tries (see _entered) and whose every match
-    holds one of those texts, each at least ``shortest`` characters long.
-    With ``shortest`` 1 a needed character class (the [A-Za-z] of a code
-    like A100) or a text a closing lookahead reads counts too. When every
-    pattern has such a need, a text holding none of them gets no union at
-    all: ``pattern_for`` gives None and the caller skips its search. What
-    the union finds is unchanged; the union without the left-out patterns
-    is compiled when first needed."""
+    holds one of a few texts at least ``shortest`` characters long (月份,
+    个月) are left out of a text holding none of them. What the union finds
+    is unchanged; the union without the left-out patterns is compiled when
+    first needed."""
 
     def __init__(self, patterns: Sequence[str], compile_: Callable[[str], Any], shortest: int = 2):
         self._patterns = list(patterns)
         self._compile = compile_
         self.full = compile_(union(self._patterns))
-        needs = [_guard(p, shortest) for p in self._patterns]
-        if self._patterns and all(needs):
-            self._guarded = set(range(len(self._patterns)))
-        else:
-            self._guarded = {i for i, (p, need) in enumerate(zip(self._patterns, needs)) if need and _entered(p)}
-        # The needed texts as one trie and the needed classes as one class: re
-        # skips ahead at C speed to a character either can open with.
-        texts = {t for i in self._guarded if isinstance(needs[i], tuple) for t in needs[i]}
-        classes = sorted({needs[i][1:-1] for i in self._guarded if isinstance(needs[i], str)})
-        self._texts = re.compile(alternation(texts)) if texts else None
-        self._chars = re.compile(f"[{''.join(classes)}]") if classes else None
+        needs = [_guard(p, 1) for p in self._patterns]
+        self._some = _Needs(needs) if self._patterns and all(needs) else None
+        if shortest > 1:
+            needs = [_guard(p, shortest) for p in self._patterns]
+        self._guarded = {i for i, (p, need) in enumerate(zip(self._patterns, needs)) if need and _entered(p)}
+        self._needs = _Needs([needs[i] for i in self._guarded]) if self._guarded else None
         self._lean: Any = None
 
     def pattern_for(self, text: str, pos: int = 0, endpos: int | None = None):
-        """The union, without the guarded patterns when ``text[pos:endpos]``
-        holds none of their needs (so no match within it can); None when
-        that leaves none."""
-        if not self._guarded:
-            return self.full
+        """The union for ``text[pos:endpos]``: None when it holds nothing any
+        pattern needs, the union without the guarded patterns when it holds
+        none of their needs, else the whole."""
         end = len(text) if endpos is None else endpos
-        if ((self._texts is not None and self._texts.search(text, pos, end) is not None)
-                or (self._chars is not None and self._chars.search(text, pos, end) is not None)):
+        if self._some is not None and not self._some.held(text, pos, end):
+            return None
+        if self._needs is None or self._needs.held(text, pos, end):
             return self.full
         if self._lean is None:
-            rest = [p for i, p in enumerate(self._patterns) if i not in self._guarded]
-            self._lean = self._compile(union(rest)) if rest else False
-        return self._lean or None
+            self._lean = self._compile(union([p for i, p in enumerate(self._patterns) if i not in self._guarded]))
+        return self._lean
+
+
+class _Needs:
+    """Whether a text holds one of some needs (see _guard): the texts as one
+    trie and the character classes as one class, each of which ``re`` skips
+    through at C speed."""
+
+    __slots__ = ("_texts", "_chars")
+
+    def __init__(self, needs: Sequence[tuple[str, ...] | str]):
+        texts = {t for need in needs if isinstance(need, tuple) for t in need}
+        classes = sorted({need[1:-1] for need in needs if isinstance(need, str)})
+        self._texts = re.compile(alternation(texts)) if texts else None
+        self._chars = re.compile(f"[{''.join(classes)}]") if classes else None
+
+    def held(self, text: str, pos: int, end: int) -> bool:
+        return ((self._texts is not None and self._texts.search(text, pos, end) is not None)
+                or (self._chars is not None and self._chars.search(text, pos, end) is not None))
 
 
 def _guard(pattern: str, shortest: int) -> tuple[str, ...] | str | None:

@@ -117,6 +117,7 @@ def test_lean_union_leaves_out():
     guarded = GuardedUnion([r"(?:\d{4}年)?\d{1,2}月份", r"\d{4}年"], re.compile)
     assert guarded.pattern_for("2025年增长5%") is not guarded.full
     assert guarded.pattern_for("2025年3月份") is guarded.full
+    assert guarded.pattern_for("同比增长5%") is None  # no 年 nor 月份: no pattern can match
 
 
 def test_a_window_without_any_need_gets_no_union():
