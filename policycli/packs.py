@@ -876,7 +876,8 @@ def _edge_members(items, last: bool, member: Callable) -> tuple[set[str], bool]:
 def _parsed(pattern: str):
     """``pattern`` as the standard library's parser reads it, once per pattern:
     the walks here read the same pack patterns several times (a union and its
-    lean part, the period union that metrics' patterns hold). Not to be changed."""
+    lean part, the period union that metrics' patterns hold). Shared between
+    callers, so read only: no walk may alter what it returns."""
     from re import _parser as parser
     return parser.parse(pattern)
 
