@@ -1419,11 +1419,17 @@ _LOADERS: dict[str, Callable[[Packs, _Checker, Any], int]] = {
 
 
 def bundled_pack_dir() -> Traversable:
-    """The folder of bundled packs: the ``policycli.patterns`` package, which the
-    install maps to the top-level ``patterns/`` folder; in a checkout run without
-    any install, ``patterns/`` beside the package. A package that is a folder on
-    disk (a wheel or editable install) is read as one; any other (a zip) through
-    importlib.resources, which takes a few milliseconds to import."""
+    """The folder of bundled packs. In a source checkout (``pyproject.toml``
+    beside the package), its own ``patterns/``, so that a second checkout or
+    worktree run with PYTHONPATH (a benchmark's base) reads its own packs, not
+    those of the checkout an editable install points at. Otherwise the
+    ``policycli.patterns`` package, which the install maps to the top-level
+    ``patterns/`` folder: read as a folder when it is one on disk (a wheel or
+    editable install), any other (a zip) through importlib.resources, which
+    takes a few milliseconds to import."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "patterns").is_dir():
+        return root / "patterns"
     try:
         package = import_module("policycli.patterns")
     except ModuleNotFoundError:

@@ -175,3 +175,15 @@ def test_a_timed_pack_set_without_span_or_base_patterns_still_reads(tmp_path):
     records = extract_text(text, packs=packs)
     assert [(r.text, r.comparator) for r in records] == [("30%", "=")]
     assert all(text[r.start:r.end] == r.text for r in records)
+
+
+def test_a_checkout_reads_its_own_packs():
+    """Run from a source checkout, the packs are those beside its package, so
+    that a second checkout on PYTHONPATH (a benchmark's base commit) reads its
+    own, whatever checkout an editable install points at."""
+    from pathlib import Path
+
+    from policycli.packs import bundled_pack_dir
+
+    root = Path(__file__).resolve().parent.parent
+    assert Path(str(bundled_pack_dir())) == root / "patterns"
