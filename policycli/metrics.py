@@ -72,6 +72,7 @@ class _Words:
     compounds: tuple[str, ...]
     places: frozenset[str]
     separators: frozenset[str]
+    #: What closes a whole a count is a part of (中, 当中), longest first.
     partitives: tuple[str, ...]
     #: Bare numbers of a list whose last figure alone carries the unit (增加了187、28、20倍).
     bare_numbers: re.Pattern
@@ -143,7 +144,7 @@ def _words(packs: Packs) -> _Words:
         tuple(sorted(packs.metric_compounds, key=len, reverse=True)),
         frozenset(place + suffix for place in packs.places for suffix in ["", *packs.place_suffixes]),
         frozenset(packs.metric_list_separators),
-        tuple(packs.metric_partitives),
+        tuple(sorted(packs.metric_partitives, key=len, reverse=True)),
         re.compile(f"{_NUMBER}(?:(?:{alternation(packs.metric_list_separators)}){_NUMBER})*"
                    f"(?:{alternation(packs.metric_list_separators)})?"),
     )
@@ -181,7 +182,8 @@ class MetricReader:
                   and not words.list_split.search(text, prev_end, ls)):
                 # 41个工业大类行业中23个行业同比增长, 15个成员中14个投下赞成票: a part
                 # of a whole counted right before it counts what the whole does.
-                between, following = between[:between.rfind("中")], ""
+                partitive = next(word for word in words.partitives if between.endswith(word))
+                between, following = between[:-len(partitive)], ""
         else:
             following = ""
         cleaned = self._clean(between, subject)
