@@ -207,7 +207,7 @@ class PeriodReader:
         completion (…今年年底可竣工投产，投产后预计实现年销售收入3000万元): the
         periods before it date the work, not the figure. 0 when there is none;
         a period in that clause (明年建成投产后，年发电量…) is still the figure's."""
-        at = max((text.rfind(word, 0, ls) for word in self.words.after), default=-1) if "后" in text else -1
+        at = max((text.rfind(word, 0, ls) for word in self.words.after), default=-1)
         return cues.clause_start(at) if at > 0 else 0
 
     def _year_of_whole(self, text: str, cues: Cues, start: int) -> str | None:
