@@ -102,7 +102,7 @@ def led_alternation(words: Iterable[str]) -> str:
     words = set(words)
     firsts = {word[0] for word in words if word}
     body = alternation(words)
-    return f"(?=[{''.join(map(re.escape, sorted(firsts)))}])(?:{body})" if len(firsts) > 1 else body
+    return f"{_lead(firsts)}(?:{body})" if len(firsts) > 1 else body
 
 
 def _trie_pattern(node: dict, root: bool = False) -> str:
@@ -672,9 +672,8 @@ class Packs:
         spaces = re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace()))
         # After a break, most clauses open on no name: a class of the characters
         # a name or locative word can open with turns them away at once.
-        firsts = "".join(map(re.escape, sorted({w[0] for w in [*self.subject_locatives, *self.country_topics,
-                                                              *self.places] if w})))
-        lead = f"(?=[{firsts}])" if firsts else ""
+        firsts = _first_chars(name)
+        lead = _lead(firsts) if firsts else ""
         return re.compile(name), re.compile(f"[，,；;：:。！？!?{spaces}]{lead}{name}")
 
     def topics(self, text: str) -> Iterator[re.Match]:
@@ -834,7 +833,13 @@ def union(patterns: Sequence[str]) -> str:
         if first is None:
             return body
         starts |= first
-    return f"(?=[{''.join(re.escape(c) for c in sorted(starts))}])(?:{body})" if starts else body
+    return f"{_lead(starts)}(?:{body})" if starts else body
+
+
+def _lead(chars: Iterable[str]) -> str:
+    """A lookahead for a class of ``chars``: the characters a pattern after it can
+    start with, so that ``re`` turns away any other position at once."""
+    return f"(?=[{''.join(map(re.escape, sorted(chars)))}])"
 
 
 def _edge_members(items, last: bool, member: Callable) -> tuple[set[str], bool]:
@@ -1433,7 +1438,7 @@ def bundled_pack_dir() -> Traversable:
     try:
         package = import_module("policycli.patterns")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "patterns"
+        return root / "patterns"
     folder = Path(package.__file__).parent if getattr(package, "__file__", None) else None
     if folder is not None and folder.is_dir():
         return folder
