@@ -933,11 +933,8 @@ def last_char_class(pattern: str) -> re.Pattern | None:
     categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
 
     def members(kind, arg) -> set[str]:
-        if kind is c.LITERAL:
-            return {re.escape(chr(arg))}
-        if kind is c.RANGE:
-            return {f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}"}
-        return {categories[arg]}  # a negated class or another category: unknown
+        source = _class_member(kind, arg)
+        return {categories[arg] if source is None else source}  # a negated class or another category: unknown
 
     try:
         found, _ = _edge_members(_case_sensitive_items(_spell_han(pattern)), True, members)
@@ -1128,6 +1125,18 @@ def _sequence_spellings(items) -> tuple[str, ...] | None:
     return texts
 
 
+def _class_member(kind, arg) -> str | None:
+    """A member of a parsed class as pattern source, when it is a literal or a
+    range of them; None for any other (a category, a negation)."""
+    from re import _constants as c
+
+    if kind is c.LITERAL:
+        return re.escape(chr(arg))
+    if kind is c.RANGE:
+        return f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}"
+    return None
+
+
 def needed_class(pattern: str) -> str | None:
     """A character class, as a pattern, one of whose characters every match of
     ``pattern`` holds (the [A-Za-z] of [A-Za-z]+\\d+): of the classes outside
@@ -1142,14 +1151,11 @@ def needed_class(pattern: str) -> str | None:
             if op is c.IN:
                 members, size = [], 0
                 for kind, arg in av:
-                    if kind is c.LITERAL:
-                        members.append(re.escape(chr(arg)))
-                        size += 1
-                    elif kind is c.RANGE:
-                        members.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
-                        size += arg[1] - arg[0] + 1
-                    else:
+                    source = _class_member(kind, arg)
+                    if source is None:
                         break
+                    members.append(source)
+                    size += arg[1] - arg[0] + 1 if kind is c.RANGE else 1
                 else:
                     found.append((size, f"[{''.join(members)}]"))
             elif op is c.SUBPATTERN and not (av[1] or av[2]):
